@@ -1,0 +1,39 @@
+#pragma once
+// The mock as a value: its world (fixtures, registry), its clock, its journal and the pipeline
+// with every route. Serving it over HTTP is the job of HttpServer; tests may call handle().
+#include <memory>
+
+#include "config.hpp"
+#include "core/api_error.hpp"
+#include "core/clock.hpp"
+#include "http/journal.hpp"
+#include "http/pipeline.hpp"
+#include "registry/registry.hpp"
+#include "world/fixtures.hpp"
+
+namespace oxen::mock {
+
+class MockApp {
+ public:
+  MockApp(Config config, Fixtures fixtures);
+
+  Response handle(const Request& request) { return pipeline_.handle(request); }
+
+  const Config& config() const { return config_; }
+  Clock& clock() { return clock_; }
+  Journal& journal() { return journal_; }
+  Registry& registry() { return registry_; }
+  Pipeline& pipeline() { return pipeline_; }
+  const Fixtures& fixtures() const { return fixtures_; }
+
+ private:
+  Config config_;
+  Fixtures fixtures_;
+  Clock clock_;
+  Journal journal_;
+  ErrorCatalog errors_;
+  Registry registry_;
+  Pipeline pipeline_;
+};
+
+}  // namespace oxen::mock

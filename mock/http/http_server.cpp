@@ -1,0 +1,125 @@
+#include "http_server.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "../app.hpp"
+
+namespace oxen::mock {
+
+namespace {
+
+Request to_request(const httplib::Request& in) {
+  Request r;
+  r.method = in.method;
+  r.path = in.path;
+  r.body = in.body;
+  r.remote_addr = in.remote_addr;
+  for (const auto& [name, value] : in.headers) r.headers.emplace(name, value);
+  for (const auto& [name, value] : in.params) {
+    r.query.emplace(name, value);
+    r.query_string += (r.query_string.empty() ? "" : "&") + name + "=" + value;
+  }
+  return r;
+}
+
+class SinkAdapter : public StreamSink {
+ public:
+  explicit SinkAdapter(httplib::DataSink& sink) : sink_(sink) {}
+  bool write(std::string_view bytes) override {
+    return sink_.is_writable() && sink_.write(bytes.data(), bytes.size());
+  }
+  bool alive() const override { return sink_.is_writable(); }
+
+ private:
+  httplib::DataSink& sink_;
+};
+
+void write_response(const Response& in, httplib::Response& out) {
+  out.status = in.status;
+  for (const auto& [name, value] : in.headers) out.set_header(name, value);
+  if (in.stream) {
+    auto stream = in.stream;
+    out.set_chunked_content_provider(in.content_type, [stream](size_t, httplib::DataSink& sink) {
+      SinkAdapter adapter(sink);
+      stream(adapter);
+      sink.done();
+      return true;
+    });
+  } else {
+    out.set_content(in.body, in.content_type);
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(MockApp& app) : app_(app), server_(std::make_unique<httplib::Server>()) {
+  const Config& config = app_.config();
+  int threads = config.worker_threads > 0
+                    ? config.worker_threads
+                    : static_cast<int>(std::max(8u, std::thread::hardware_concurrency() * 8));
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_max_count(config.keep_alive_max_requests);
+  server_->set_keep_alive_timeout(config.idle_timeout_s);
+  server_->set_read_timeout(config.read_timeout_s, 0);
+  server_->set_write_timeout(config.write_timeout_s, 0);
+  server_->set_payload_max_length(config.max_body_bytes);
+
+  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+    write_response(app_.handle(to_request(req)), res);
+  };
+  // httplib 0.11 waits for the peer to close when a POST has neither Content-Length nor chunked
+  // encoding (curl -X POST without -d does that); HTTP/1.1 says such a request has no body.
+  auto dispatch_with_body = [this](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& read) {
+    Request request = to_request(req);
+    bool has_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
+    if (has_body && !read([&](const char* data, size_t size) {
+          request.body.append(data, size);
+          return true;
+        })) {
+      auto detail = "request body is larger than " + std::to_string(app_.config().max_body_bytes) +
+                    " bytes or could not be read";
+      write_response(app_.pipeline().error_response(ApiError("payload_too_large", {{"detail", detail}})), res);
+      return;
+    }
+    write_response(app_.handle(request), res);
+  };
+  server_->Get(".*", dispatch);
+  server_->Options(".*", dispatch);
+  server_->Post(".*", dispatch_with_body);
+  server_->Put(".*", dispatch_with_body);
+  server_->Patch(".*", dispatch_with_body);
+  server_->Delete(".*", dispatch_with_body);
+
+  // httplib answers some requests itself (body over the limit, unparsable request line); give
+  // those the documented error bodies too.
+  server_->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (res.status < 400) return;
+    if (!res.body.empty()) return;
+    std::string kind = res.status == 413 ? "payload_too_large" : "invalid_params";
+    std::string detail = res.status == 413 ? "request body exceeds " +
+                                                 std::to_string(app_.config().max_body_bytes) +
+                                                 " bytes"
+                                           : "malformed request (" + req.method + " " + req.path + ")";
+    auto r = app_.pipeline().error_response(ApiError(kind, {{"detail", detail}}));
+    r.status = res.status;
+    write_response(r, res);
+  });
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind(const std::string& host, int port) {
+  if (port == 0) return server_->bind_to_any_port(host);
+  return server_->bind_to_port(host, port) ? port : -1;
+}
+
+void HttpServer::serve() { server_->listen_after_bind(); }
+
+void HttpServer::stop() { server_->stop(); }
+
+}  // namespace oxen::mock

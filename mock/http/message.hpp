@@ -1,0 +1,52 @@
+#pragma once
+// The mock's own request and response types: handlers and the pipeline never see the socket
+// library, so tests and fuzzers can drive them with plain values.
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace oxen::mock {
+
+// Header names compare case-insensitively, as HTTP says.
+struct CaseInsensitiveLess {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+using Query = std::multimap<std::string, std::string>;
+
+struct Request {
+  std::string method;
+  std::string path;          // decoded path, without the query
+  std::string query_string;  // raw, for the journal
+  Query query;
+  Headers headers;
+  std::string body;
+  std::string remote_addr;
+
+  std::optional<std::string> header(const std::string& name) const;
+  std::optional<std::string> query_param(const std::string& name) const;
+};
+
+// Writes the frames of a streamed response; returns false once the client has gone.
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  virtual bool write(std::string_view bytes) = 0;
+  virtual bool alive() const = 0;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string content_type = "application/json";
+  std::string body;
+  // When set, the body is produced incrementally by this function (server-sent events).
+  std::function<void(StreamSink&)> stream;
+
+  static Response json(const nlohmann::json& value, int status = 200);
+};
+
+}  // namespace oxen::mock

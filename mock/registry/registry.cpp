@@ -1,0 +1,188 @@
+#include "registry.hpp"
+
+#include <algorithm>
+
+#include "../core/api_error.hpp"
+
+namespace oxen::mock {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool equals_ci(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+
+std::string developer_name(const nlohmann::json& model) {
+  const auto& dev = model.value("developer", nlohmann::json());
+  return dev.is_object() ? dev.value("name", "") : "";
+}
+
+bool matches(const nlohmann::json& model, const ModelFilter& f) {
+  if (f.developer_name && !equals_ci(developer_name(model), *f.developer_name)) return false;
+  if (f.provider_name && !equals_ci(developer_name(model), *f.provider_name) &&
+      !equals_ci(model.value("owned_by", ""), *f.provider_name))
+    return false;
+  if (f.action) {
+    const auto& ft = model.value("fine_tuning", nlohmann::json());
+    if (!ft.is_object() || !ft.contains("actions")) return false;
+    const auto& actions = ft["actions"];
+    if (std::none_of(actions.begin(), actions.end(),
+                     [&](const auto& a) { return a.is_string() && equals_ci(a, *f.action); }))
+      return false;
+  }
+  return true;
+}
+
+int64_t seconds_to_ms(const nlohmann::json& j, const char* key, int64_t fallback) {
+  return j.contains(key) ? static_cast<int64_t>(j[key].get<double>() * 1000) : fallback;
+}
+
+}  // namespace
+
+Registry::Registry(const nlohmann::json& models, const nlohmann::json& deployments,
+                   const Clock& clock, const StateMachine& machine)
+    : clock_(clock), machine_(machine) {
+  auto read_timing = [](const nlohmann::json& j, Timing base) {
+    base.activate_ms = seconds_to_ms(j, "activate_seconds", base.activate_ms);
+    base.deactivate_ms = seconds_to_ms(j, "deactivate_seconds", base.deactivate_ms);
+    if (j.contains("activation")) base.activation_fails = j["activation"] == "fail";
+    return base;
+  };
+  default_timing_ = read_timing(deployments.value("defaults", nlohmann::json::object()), {});
+  const auto per_model = deployments.value("models", nlohmann::json::object());
+  for (const auto& [id, spec] : per_model.items())
+    timings_[id] = read_timing(spec, default_timing_);
+  for (const auto& model : models.at("models")) {
+    std::string id = model.at("id");
+    initial_order_.push_back(id);
+    initial_[id] = model;
+  }
+  reset();
+}
+
+void Registry::reset() {
+  std::lock_guard lock(mutex_);
+  order_ = initial_order_;
+  entries_.clear();
+  for (const auto& [id, model] : initial_) entries_[id] = Entry{model, std::nullopt};
+}
+
+size_t Registry::size() const {
+  std::lock_guard lock(mutex_);
+  return order_.size();
+}
+
+Registry::Timing Registry::timing_for(const std::string& id) const {
+  auto it = timings_.find(id);
+  return it == timings_.end() ? default_timing_ : it->second;
+}
+
+std::string Registry::status_of(const nlohmann::json& model) {
+  const auto& deployments = model.value("deployments", nlohmann::json::array());
+  if (!deployments.is_array() || deployments.empty()) return "";
+  return deployments[0].value("status", "unknown");
+}
+
+void Registry::settle_locked(int64_t now_ms) const {
+  for (auto& [id, entry] : entries_) {
+    if (!entry.pending || entry.pending->due_ms > now_ms) continue;
+    auto next = machine_.next(status_of(entry.model), entry.pending->event);
+    if (next) entry.model["deployments"][0]["status"] = *next;
+    entry.pending.reset();
+  }
+}
+
+Registry::Entry& Registry::entry_locked(const std::string& id) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) throw ApiError("model_not_found", {{"id", id}});
+  return it->second;
+}
+
+nlohmann::json Registry::list(const ModelFilter& filter) const {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  auto out = nlohmann::json::array();
+  for (const auto& id : order_) {
+    const auto& model = entries_.at(id).model;
+    if (matches(model, filter)) out.push_back(model);
+  }
+  return out;
+}
+
+nlohmann::json Registry::search(const std::string& text) const {
+  std::string needle = lower(text);
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  auto out = nlohmann::json::array();
+  for (const auto& id : order_) {
+    const auto& model = entries_.at(id).model;
+    if (lower(id).find(needle) != std::string::npos ||
+        lower(model.value("display_name", "")).find(needle) != std::string::npos)
+      out.push_back(model);
+  }
+  return out;
+}
+
+std::optional<nlohmann::json> Registry::find(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.model;
+}
+
+std::optional<std::string> Registry::deployment_status(const std::string& id) const {
+  auto model = find(id);
+  if (!model) return std::nullopt;
+  return status_of(*model);
+}
+
+nlohmann::json Registry::act_locked(Entry& entry, const std::string& action) {
+  const std::string id = entry.model.at("id");
+  if (entry.model.value("model_type", "base") != "custom")
+    throw ApiError("base_model_not_deployable", {{"id", id}, {"action", action}});
+  if (status_of(entry.model).empty()) entry.model["deployments"] = {{{"status", "unknown"}}};
+  std::string from = status_of(entry.model);
+  auto to = machine_.next(from, action);
+  if (!to) throw ApiError("deployment_transition_refused", {{"id", id}, {"action", action}, {"status", from}});
+  if (*to == from) return entry.model;  // repeats are idempotent and keep any pending event
+  entry.model["deployments"][0]["status"] = *to;
+  Timing timing = timing_for(id);
+  int64_t now = clock_.now_ms();
+  if (*to == "deploying")
+    entry.pending = Pending{timing.activation_fails ? "failed" : "ready", now + timing.activate_ms};
+  else if (*to == "deactivating")
+    entry.pending = Pending{"stopped", now + timing.deactivate_ms};
+  else
+    entry.pending.reset();
+  return entry.model;
+}
+
+nlohmann::json Registry::activate(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  return act_locked(entry_locked(id), "activate");
+}
+
+nlohmann::json Registry::deactivate(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  return act_locked(entry_locked(id), "deactivate");
+}
+
+nlohmann::json Registry::remove(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  auto& entry = entry_locked(id);
+  if (entry.model.value("model_type", "base") != "custom")
+    throw ApiError("base_model_not_deletable", {{"id", id}});
+  nlohmann::json model = std::move(entry.model);
+  entries_.erase(id);
+  order_.erase(std::find(order_.begin(), order_.end(), id));
+  return model;
+}
+
+}  // namespace oxen::mock

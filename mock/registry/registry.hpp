@@ -1,0 +1,77 @@
+#pragma once
+// The models registry: the fixture's models, and the deployments of custom models moving through
+// the declared deployment state machine on the mock's clock. Safe to use from many threads.
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../../conformance/contract/state_machine.hpp"
+#include "../core/clock.hpp"
+
+namespace oxen::mock {
+
+struct ModelFilter {
+  std::optional<std::string> developer_name;  // developer.name, case-insensitive
+  std::optional<std::string> action;          // one of fine_tuning.actions, case-insensitive
+  std::optional<std::string> provider_name;   // developer.name or owned_by, case-insensitive
+};
+
+class Registry {
+ public:
+  // `models` is fixtures/models.json, `deployments` fixtures/deployments.json.
+  Registry(const nlohmann::json& models, const nlohmann::json& deployments, const Clock& clock,
+           const StateMachine& machine = StateMachine::builtin("deployment"));
+
+  nlohmann::json list(const ModelFilter& filter = {}) const;  // array of Model objects
+  nlohmann::json search(const std::string& text) const;       // case-insensitive id/name substring
+  std::optional<nlohmann::json> find(const std::string& id) const;
+
+  // Deployment actions; each returns the model as it is right after the action.
+  // Throw ApiError: model_not_found, base_model_not_deployable, base_model_not_deletable.
+  nlohmann::json activate(const std::string& id);
+  nlohmann::json deactivate(const std::string& id);
+  nlohmann::json remove(const std::string& id);
+
+  // The deployment status of a custom model, "" for a base model; nullopt when unknown id.
+  std::optional<std::string> deployment_status(const std::string& id) const;
+
+  void reset();  // back to the fixture's state
+  size_t size() const;
+
+ private:
+  struct Pending {
+    std::string event;  // "ready", "failed" or "stopped"
+    int64_t due_ms = 0;
+  };
+  struct Entry {
+    nlohmann::json model;
+    std::optional<Pending> pending;
+  };
+  struct Timing {
+    int64_t activate_ms = 2000;
+    int64_t deactivate_ms = 1000;
+    bool activation_fails = false;
+  };
+
+  void settle_locked(int64_t now_ms) const;
+  Entry& entry_locked(const std::string& id);
+  nlohmann::json act_locked(Entry& entry, const std::string& action);
+  Timing timing_for(const std::string& id) const;
+  static std::string status_of(const nlohmann::json& model);
+
+  const Clock& clock_;
+  const StateMachine& machine_;
+  std::vector<std::string> initial_order_;
+  std::map<std::string, nlohmann::json> initial_;
+  Timing default_timing_;
+  std::map<std::string, Timing> timings_;
+
+  mutable std::mutex mutex_;
+  std::vector<std::string> order_;
+  mutable std::map<std::string, Entry> entries_;
+};
+
+}  // namespace oxen::mock

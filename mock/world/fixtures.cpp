@@ -1,0 +1,93 @@
+#include "fixtures.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "../../conformance/contract/embedded.hpp"
+#include "../../conformance/contract/schema_store.hpp"
+
+namespace oxen::mock {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::map<std::string, std::string> read_dir(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw FixtureError(dir, "", "not a directory");
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    out[fs::relative(it->path(), dir).generic_string()] = bytes.str();
+  }
+  if (ec) throw FixtureError(dir, "", ec.message());
+  return out;
+}
+
+nlohmann::json parse_checked(const std::map<std::string, std::string>& files,
+                             const std::string& name, const std::string& schema) {
+  auto it = files.find(name);
+  if (it == files.end()) throw FixtureError(name, "", "missing");
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(it->second);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw FixtureError(name, "", std::string("not valid JSON: ") + e.what());
+  }
+  auto violations = SchemaStore::builtin().validate(schema, doc);
+  if (!violations.empty())
+    throw FixtureError(name, violations.front().pointer, violations.front().message);
+  return doc;
+}
+
+void check_models(const nlohmann::json& models) {
+  std::set<std::string> seen;
+  const auto& list = models.at("models");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string pointer = "/models/" + std::to_string(i);
+    std::string id = list[i].at("id");
+    if (!seen.insert(id).second) throw FixtureError("models.json", pointer + "/id", "duplicate id '" + id + "'");
+    const auto& rs = list[i].value("request_schema", nlohmann::json());
+    if (rs.is_object()) {
+      try {
+        compile_schema(rs);
+      } catch (const std::exception& e) {
+        throw FixtureError("models.json", pointer + "/request_schema", e.what());
+      }
+    }
+  }
+}
+
+std::string escape_pointer_token(const std::string& token) {
+  std::string out;
+  for (char c : token) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
+Fixtures Fixtures::load(const std::string& dir) {
+  Fixtures f;
+  for (const auto& file : embedded_fixtures()) f.files[std::string(file.path)] = std::string(file.data);
+  if (!dir.empty())
+    for (auto& [path, bytes] : read_dir(dir)) f.files[path] = std::move(bytes);
+  f.models = parse_checked(f.files, "models.json", "fixture_models");
+  check_models(f.models);
+  f.deployments = parse_checked(f.files, "deployments.json", "fixture_deployments");
+  const auto per_model = f.deployments.value("models", nlohmann::json::object());
+  for (const auto& [id, _] : per_model.items()) {
+    bool known = false;
+    for (const auto& m : f.models["models"]) known = known || m["id"] == id;
+    if (!known) throw FixtureError("deployments.json", "/models/" + escape_pointer_token(id), "no model with this id in models.json");
+  }
+  f.errors = parse_checked(f.files, "errors.json", "fixture_errors");
+  return f;
+}
+
+}  // namespace oxen::mock
