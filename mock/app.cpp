@@ -10,9 +10,9 @@ MockApp::MockApp(Config config, Fixtures fixtures)
       clock_(config_.clock_mode, config_.clock_start_ms),
       journal_(config_.journal_capacity, config_.journal_body_cap),
       errors_(fixtures_.errors),
-      registry_(fixtures_.models, fixtures_.deployments, clock_),
-      pipeline_(config_, errors_, journal_, clock_) {
-  add_models_routes(pipeline_.router(), registry_);
+      worlds_(fixtures_, clock_),
+      pipeline_(config_, errors_, journal_, clock_, worlds_) {
+  add_models_routes(pipeline_.router());
 }
 
 }  // namespace oxen::mock

@@ -8,8 +8,8 @@
 #include "core/clock.hpp"
 #include "http/journal.hpp"
 #include "http/pipeline.hpp"
-#include "registry/registry.hpp"
 #include "world/fixtures.hpp"
+#include "world/world.hpp"
 
 namespace oxen::mock {
 
@@ -22,7 +22,8 @@ class MockApp {
   const Config& config() const { return config_; }
   Clock& clock() { return clock_; }
   Journal& journal() { return journal_; }
-  Registry& registry() { return registry_; }
+  Worlds& worlds() { return worlds_; }
+  World& world(const std::string& name = "") { return worlds_.get(name); }
   Pipeline& pipeline() { return pipeline_; }
   const Fixtures& fixtures() const { return fixtures_; }
 
@@ -32,7 +33,7 @@ class MockApp {
   Clock clock_;
   Journal journal_;
   ErrorCatalog errors_;
-  Registry registry_;
+  Worlds worlds_;
   Pipeline pipeline_;
 };
 

@@ -39,8 +39,13 @@ std::string lower(std::string s) {
 }  // namespace
 
 Pipeline::Pipeline(const Config& config, const ErrorCatalog& errors, Journal& journal,
-                   const Clock& clock, const SchemaStore& schemas)
-    : config_(config), errors_(errors), journal_(journal), clock_(clock), schemas_(schemas) {}
+                   const Clock& clock, Worlds& worlds, const SchemaStore& schemas)
+    : config_(config),
+      errors_(errors),
+      journal_(journal),
+      clock_(clock),
+      worlds_(worlds),
+      schemas_(schemas) {}
 
 Response Pipeline::error_response(const ApiError& error) const {
   auto rendered = errors_.render(error);
@@ -128,7 +133,8 @@ Response Pipeline::handle(const Request& request) {
     const Route& route = *match.route;
     event.route = route.pattern;
     if (route.authenticated) token = authenticate(request);
-    Context ctx{request, std::move(match.params), nullptr, token, event};
+    World& world = worlds_.get(request.header("X-Mock-Namespace").value_or(""));
+    Context ctx{request, std::move(match.params), nullptr, token, event, world};
     if (route.json_body) {
       ctx.body = parse_body(request);
       validate_body(route, ctx.body, event);

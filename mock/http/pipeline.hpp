@@ -11,13 +11,14 @@
 #include "../core/clock.hpp"
 #include "journal.hpp"
 #include "router.hpp"
+#include "../world/world.hpp"
 
 namespace oxen::mock {
 
 class Pipeline {
  public:
   Pipeline(const Config& config, const ErrorCatalog& errors, Journal& journal, const Clock& clock,
-           const SchemaStore& schemas = SchemaStore::builtin());
+           Worlds& worlds, const SchemaStore& schemas = SchemaStore::builtin());
 
   Router& router() { return router_; }
   Response handle(const Request& request);
@@ -36,6 +37,7 @@ class Pipeline {
   const ErrorCatalog& errors_;
   Journal& journal_;
   const Clock& clock_;
+  Worlds& worlds_;
   const SchemaStore& schemas_;
   Router router_;
 };

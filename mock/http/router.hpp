@@ -13,6 +13,7 @@
 namespace oxen::mock {
 
 struct ServeEvent;
+struct World;
 
 using PathParams = std::map<std::string, std::string>;
 
@@ -22,6 +23,7 @@ struct Context {
   nlohmann::json body;  // parsed JSON body when the route takes one, else null
   std::string api_key;  // the bearer token presented (never logged)
   ServeEvent& event;
+  World& world;  // the state of the caller's namespace
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };

@@ -1,6 +1,7 @@
 #include "models_api.hpp"
 
 #include "../core/api_error.hpp"
+#include "../world/world.hpp"
 
 namespace oxen::mock {
 
@@ -12,41 +13,41 @@ nlohmann::json list_body(nlohmann::json data) {
 
 }  // namespace
 
-void add_models_routes(Router& router, Registry& registry) {
-  router.get("/api/ai/models", [&registry](Context& ctx) {
+void add_models_routes(Router& router) {
+  router.get("/api/ai/models", [](Context& ctx) {
     const auto& r = ctx.request;
     ModelFilter filter{r.query_param("developer_name"), r.query_param("action"),
                        r.query_param("provider_name")};
-    return Response::json(list_body(registry.list(filter)));
+    return Response::json(list_body(ctx.world.registry.list(filter)));
   }).response("model_list");
 
-  router.get("/api/ai/models/search", [&registry](Context& ctx) {
+  router.get("/api/ai/models/search", [](Context& ctx) {
     auto text = ctx.request.query_param("search");
     if (!text || text->empty())
       throw invalid_params("search: the query parameter is required and must not be empty");
-    return Response::json(list_body(registry.search(*text)));
+    return Response::json(list_body(ctx.world.registry.search(*text)));
   }).response("model_list");
 
-  router.post("/api/ai/models/{id+}/activate", [&registry](Context& ctx) {
-    return Response::json(registry.activate(ctx.param("id")));
+  router.post("/api/ai/models/{id+}/activate", [](Context& ctx) {
+    return Response::json(ctx.world.registry.activate(ctx.param("id")));
   }).response("model");
 
-  router.post("/api/ai/models/{id+}/deactivate", [&registry](Context& ctx) {
-    return Response::json(registry.deactivate(ctx.param("id")));
+  router.post("/api/ai/models/{id+}/deactivate", [](Context& ctx) {
+    return Response::json(ctx.world.registry.deactivate(ctx.param("id")));
   }).response("model");
 
-  router.get("/api/ai/models/{id+}", [&registry](Context& ctx) {
+  router.get("/api/ai/models/{id+}", [](Context& ctx) {
     // The mock's deployments are always current, so "live" only needs validating.
     auto status = ctx.request.query_param("deployment_status");
     if (status && *status != "live")
       throw invalid_params("deployment_status: must be \"live\" when given");
-    auto model = registry.find(ctx.param("id"));
+    auto model = ctx.world.registry.find(ctx.param("id"));
     if (!model) throw ApiError("model_not_found", {{"id", ctx.param("id")}});
     return Response::json(*model);
   }).response("model");
 
-  router.del("/api/ai/models/{id+}", [&registry](Context& ctx) {
-    return Response::json(registry.remove(ctx.param("id")));
+  router.del("/api/ai/models/{id+}", [](Context& ctx) {
+    return Response::json(ctx.world.registry.remove(ctx.param("id")));
   }).response("model");
 }
 

@@ -1,10 +1,9 @@
 #pragma once
 #include "../http/router.hpp"
-#include "registry.hpp"
 
 namespace oxen::mock {
 
 // GET /api/ai/models, /models/search, /models/{id}; POST activate/deactivate; DELETE.
-void add_models_routes(Router& router, Registry& registry);
+void add_models_routes(Router& router);
 
 }  // namespace oxen::mock
