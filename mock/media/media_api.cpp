@@ -1,0 +1,191 @@
+#include "media_api.hpp"
+
+#include <algorithm>
+
+#include "../core/api_error.hpp"
+#include "../http/journal.hpp"
+#include "../world/world.hpp"
+
+namespace oxen::mock {
+
+namespace {
+
+constexpr const char* kFilesPath = "/api/media/files/";
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+std::string string_field(const nlohmann::json& body, const char* name, std::string fallback = "") {
+  auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+void require_output(const nlohmann::json& model, const std::string& media) {
+  if (model_outputs(model, media)) return;
+  std::string outputs;
+  for (const auto& o : model["capabilities"].value("output", nlohmann::json::array()))
+    outputs += (outputs.empty() ? "" : ", ") + o.get<std::string>();
+  throw ApiError("model_output_mismatch",
+                 {{"id", model.value("id", "")}, {"media", media}, {"outputs", outputs.empty() ? "none" : outputs}});
+}
+
+void check_params(MediaServices& services, Context& ctx, const nlohmann::json& model,
+                  const nlohmann::json& params) {
+  auto violations = model_violations(services, model, params);
+  if (violations.empty()) return;
+  ctx.event.request_findings.insert(ctx.event.request_findings.end(), violations.begin(),
+                                    violations.end());
+  throw invalid_params(describe(violations.front()));
+}
+
+void simulate_latency(MediaServices& services, int64_t latency_ms) {
+  if (latency_ms <= 0) return;
+  auto& clock = services.clock();
+  clock.sleep_until(clock.now_ms() + latency_ms);
+}
+
+nlohmann::json with_format(bool url, const std::string& base, const std::string& name,
+                           const std::function<std::string()>& bytes) {
+  if (url) return {{"url", base + kFilesPath + name}};
+  return {{"b64_json", base64_encode(bytes())}};
+}
+
+Response images(MediaServices& services, Context& ctx, bool edit) {
+  const auto& body = ctx.body;
+  auto model = find_model(ctx, body["model"].get<std::string>());
+  require_output(model, "image");
+  std::string prompt = body["prompt"].get<std::string>();
+  if (blank(prompt)) throw ApiError("prompt_empty");
+
+  auto params = model_params(body, {"model", "response_format", "target_namespace", "n", "size", "mask", "image"});
+  if (edit && body.contains("image") && !body.contains("input_image")) {
+    // The OpenAPI's `image` is the reference pages' `input_image`, in the model's own form.
+    const auto& rs = model.value("request_schema", nlohmann::json());
+    bool wants_array = false;
+    if (rs.is_object() && rs.contains("properties") && rs["properties"].is_object()) {
+      auto spec = rs["properties"].value("input_image", nlohmann::json::object());
+      wants_array = spec.is_object() && spec.value("type", nlohmann::json()) == "array";
+    }
+    params["input_image"] = wants_array ? nlohmann::json::array({body["image"]}) : body["image"];
+  }
+  check_params(services, ctx, model, params);
+
+  const Config& config = services.config();
+  simulate_latency(services, config.image_latency_ms);
+  int count = body.contains("n") ? body["n"].get<int>() : body.value("num_images", 1);
+  auto dims = image_dimensions(string_field(body, "aspect_ratio"), string_field(body, "size"),
+                               config.image_long_side_px, config.image_max_side_px);
+  bool url = string_field(body, "response_format", "url") == "url";
+  std::string base = own_base_url(ctx.request);
+  nlohmann::json list = nlohmann::json::array();
+  for (int i = 0; i < count; ++i) {
+    ImageRecipe recipe;
+    recipe.seed = media_seed(body, config);
+    recipe.model = model["id"];
+    recipe.prompt = edit ? prompt + "\n" + params.value("input_image", nlohmann::json()).dump() : prompt;
+    recipe.index = i;
+    recipe.width = dims.width;
+    recipe.height = dims.height;
+    list.push_back(with_format(url, base, url ? services.store().add_image(recipe) : "",
+                               [&] { return MediaStore::image_bytes(recipe); }));
+  }
+  nlohmann::json answer = {{"model", model["id"]}, {"created", services.clock().now_s()}, {"images", list}};
+  if (config.legacy_media_url_keys && url) answer["image_url"] = list[0]["url"];
+  return Response::json(answer);
+}
+
+// A model takes prompts unless its request_schema declares neither prompt nor multi_prompt
+// (upscalers such as Topaz take only an input video).
+bool takes_prompt(const nlohmann::json& model) {
+  const auto& rs = model.value("request_schema", nlohmann::json());
+  if (!rs.is_object() || !rs.contains("properties")) return true;
+  return rs["properties"].contains("prompt") || rs["properties"].contains("multi_prompt");
+}
+
+Response videos(MediaServices& services, Context& ctx) {
+  const auto& body = ctx.body;
+  auto model = find_model(ctx, body["model"].get<std::string>());
+  require_output(model, "video");
+  bool has_prompt = body.contains("prompt");
+  bool has_multi = body.contains("multi_prompt") && !body["multi_prompt"].empty();
+  if (has_prompt && body.contains("multi_prompt")) throw ApiError("video_prompt_conflict");
+  if (!has_prompt && !has_multi && takes_prompt(model)) throw ApiError("video_prompt_missing");
+  if (has_prompt && blank(body["prompt"].get<std::string>())) throw ApiError("prompt_empty");
+  check_params(services, ctx, model, model_params(body, {"model", "response_format", "target_namespace"}));
+
+  const Config& config = services.config();
+  simulate_latency(services, config.video_latency_ms);
+  std::string fixture = video_fixture_for(string_field(body, "aspect_ratio", "16:9"));
+  bool url = string_field(body, "response_format", "url") == "url";
+  std::string identity = model["id"].get<std::string>() + "\n" + std::to_string(media_seed(body, config)) +
+                         "\n" + model_params(body, {"response_format", "target_namespace"}).dump();
+  std::string name = url ? services.store().add_video(fixture, identity) : "";
+  nlohmann::json item = with_format(url, own_base_url(ctx.request), name,
+                                    [&] { return services.store().video_bytes(fixture); });
+  nlohmann::json answer = {{"model", model["id"]},
+                           {"created", services.clock().now_s()},
+                           {"videos", nlohmann::json::array({item})}};
+  if (config.legacy_media_url_keys && url) answer["video_url"] = item["url"];
+  return Response::json(answer);
+}
+
+}  // namespace
+
+nlohmann::json find_model(Context& ctx, const std::string& id) {
+  auto model = ctx.world.registry.find(id);
+  if (!model) throw ApiError("model_not_found", {{"id", id}});
+  return *model;
+}
+
+bool model_outputs(const nlohmann::json& model, const std::string& media) {
+  const auto caps = model.value("capabilities", nlohmann::json::object());
+  const auto out = caps.value("output", nlohmann::json::array());
+  return std::find(out.begin(), out.end(), media) != out.end();
+}
+
+nlohmann::json model_params(const nlohmann::json& body, std::initializer_list<const char*> drop) {
+  nlohmann::json params = body.is_object() ? body : nlohmann::json::object();
+  for (const char* name : drop) params.erase(name);
+  return params;
+}
+
+Violations model_violations(MediaServices& services, const nlohmann::json& model,
+                            const nlohmann::json& params) {
+  auto schema = services.request_schema(model);
+  return schema ? schema->validate(params) : Violations{};
+}
+
+uint64_t media_seed(const nlohmann::json& body, const Config& config) {
+  auto it = body.find("seed");
+  if (it != body.end() && it->is_number_integer()) return static_cast<uint64_t>(it->get<int64_t>());
+  return config.seed;
+}
+
+void add_media_routes(Router& router, std::shared_ptr<MediaServices> services) {
+  for (const char* prefix : {"/api/ai", "/api"}) {
+    std::string p = prefix;
+    router.post(p + "/images/generate", [services](Context& ctx) { return images(*services, ctx, false); })
+        .request("image_generate_request")
+        .response("image_generate_response")
+        .on_violation("/prompt required", "prompt_empty");
+    router.post(p + "/images/edit", [services](Context& ctx) { return images(*services, ctx, true); })
+        .request("image_edit_request")
+        .response("image_generate_response")
+        .on_violation("/prompt required", "prompt_empty");
+    router.post(p + "/videos/generate", [services](Context& ctx) { return videos(*services, ctx); })
+        .request("video_generate_request")
+        .response("video_generate_response");
+  }
+
+  // Like the live API's presigned URLs, media URLs need no Authorization header.
+  router.get("/api/media/files/{name}", [services](Context& ctx) {
+    auto media = services->store().fetch(ctx.param("name"));
+    if (!media) throw ApiError("resource_not_found");
+    Response r;
+    r.content_type = media->content_type;
+    r.body = std::move(media->bytes);
+    r.headers.emplace("Cache-Control", "private, max-age=86400");
+    return r;
+  }).open();
+}
+
+}  // namespace oxen::mock

@@ -1,0 +1,162 @@
+#include "queue_api.hpp"
+
+#include "../core/api_error.hpp"
+#include "../media/media_api.hpp"
+#include "../world/world.hpp"
+
+namespace oxen::mock {
+
+namespace {
+
+const char* const kStatuses[] = {"queued", "processing", "succeeded", "failed", "cancelled"};
+
+std::string namespace_of(const Context& ctx) {
+  return ctx.request.header("X-Mock-Namespace").value_or("");
+}
+
+GenerationQueue& attached_queue(MediaServices& services, Context& ctx) {
+  services.attach(ctx.world.queue, namespace_of(ctx));
+  return ctx.world.queue;
+}
+
+std::optional<std::string> optional_string(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+int num_generations(const nlohmann::json& body, int max) {
+  auto it = body.find("num_generations");
+  if (it == body.end() || it->is_null()) return 1;
+  if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > max)
+    throw ApiError("num_generations_out_of_range", {{"max", std::to_string(max)}});
+  return static_cast<int>(it->get<int64_t>());
+}
+
+Response enqueue(MediaServices& services, Context& ctx) {
+  const auto& body = ctx.body;
+  const Config& config = services.config();
+  auto model = find_model(ctx, body["model"].get<std::string>());
+  std::string media = model_outputs(model, "video") ? "video"
+                      : model_outputs(model, "image") ? "image"
+                                                      : "";
+  if (media.empty()) throw ApiError("unsupported_media_type", {{"id", model.value("id", "")}});
+  int count = num_generations(body, config.max_num_generations);
+
+  // Model-specific parameters are judged when the job runs, as documented: a violation makes
+  // the generation fail (with the violation as error_message) instead of refusing the request.
+  auto params = model_params(body, {"model", "num_generations", "target_namespace", "target_repo",
+                                    "target_directory", "response_format"});
+  auto violations = model_violations(services, model, params);
+  std::string prompt = body.value("prompt", nlohmann::json()).is_string() ? body["prompt"].get<std::string>() : "";
+  std::string failure;
+  if (!violations.empty())
+    failure = describe(violations.front());
+  else if (!config.queue_fail_marker.empty() && prompt.find(config.queue_fail_marker) != std::string::npos)
+    failure = "Insufficient credits";
+
+  bool image = media == "image";
+  int64_t queued_ms = image ? config.image_job_queued_ms : config.video_job_queued_ms;
+  int64_t processing_ms = image ? config.image_job_processing_ms : config.video_job_processing_ms;
+  std::string base = own_base_url(ctx.request);
+  uint64_t owner = owner_of(ctx.api_key);
+  uint64_t seed = media_seed(body, config);
+
+  std::vector<GenerationSpec> specs;
+  nlohmann::json answer = nlohmann::json::array();
+  for (int i = 0; i < count; ++i) {
+    GenerationSpec spec;
+    spec.generation_id = services.new_generation_id();
+    spec.owner = owner;
+    spec.model_name = model["id"];
+    spec.media_type = media;
+    spec.prompt = body.contains("prompt") ? body["prompt"] : nlohmann::json(nullptr);
+    spec.echoed = model_params(body, {"model", "num_generations", "prompt", "target_namespace",
+                                      "target_repo", "target_directory"});
+    spec.target_namespace = optional_string(body, "target_namespace");
+    spec.target_repo = optional_string(body, "target_repo");
+    spec.target_directory = optional_string(body, "target_directory");
+    spec.queued_ms = std::max<int64_t>(0, queued_ms);
+    // A request the model's schema rejects fails as soon as the job starts.
+    spec.processing_ms = violations.empty() ? std::max<int64_t>(0, processing_ms) : 0;
+    spec.failure = failure;
+    if (failure.empty()) {
+      std::string name;
+      if (image) {
+        ImageRecipe recipe;
+        recipe.seed = seed;
+        recipe.model = spec.model_name;
+        recipe.prompt = prompt;
+        recipe.index = i;
+        auto dims = image_dimensions(body.value("aspect_ratio", nlohmann::json()).is_string() ? body["aspect_ratio"].get<std::string>() : "",
+                                     body.value("size", nlohmann::json()).is_string() ? body["size"].get<std::string>() : "",
+                                     config.image_long_side_px, config.image_max_side_px);
+        recipe.width = dims.width;
+        recipe.height = dims.height;
+        name = services.store().add_image(recipe);
+      } else {
+        std::string aspect = body.value("aspect_ratio", nlohmann::json()).is_string() ? body["aspect_ratio"].get<std::string>() : "16:9";
+        name = services.store().add_video(video_fixture_for(aspect), spec.generation_id);
+      }
+      spec.result_url = base + "/api/media/files/" + name;
+    }
+    answer.push_back({{"generation_id", spec.generation_id}, {"status", "queued"}});
+    specs.push_back(std::move(spec));
+  }
+  auto& queue = attached_queue(services, ctx);
+  if (!queue.enqueue(std::move(specs), services.clock().now_ms(), config.max_generations))
+    throw ApiError("queue_full", {{"limit", std::to_string(config.max_generations)}});
+  return Response::json({{"generations", answer}});
+}
+
+std::optional<std::string> enum_param(const Context& ctx, const char* name,
+                                      std::initializer_list<const char*> allowed) {
+  auto value = ctx.request.query_param(name);
+  if (!value) return std::nullopt;
+  std::string list;
+  for (const char* a : allowed) {
+    if (*value == a) return value;
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  throw invalid_params(std::string(name) + ": must be one of " + list);
+}
+
+Response list(MediaServices& services, Context& ctx) {
+  QueueFilter f;
+  f.status = enum_param(ctx, "status", {kStatuses[0], kStatuses[1], kStatuses[2], kStatuses[3], kStatuses[4]});
+  f.media_type = enum_param(ctx, "media_type", {"image", "video"});
+  f.target_namespace = ctx.request.query_param("namespace");
+  f.model = ctx.request.query_param("model");
+  f.repo = ctx.request.query_param("repo");
+  f.folder = ctx.request.query_param("folder");
+  auto rows = attached_queue(services, ctx).list(f, owner_of(ctx.api_key), services.clock().now_ms());
+  return Response::json({{"count", rows.size()}, {"generations", rows}});
+}
+
+}  // namespace
+
+void add_queue_routes(Router& router, std::shared_ptr<MediaServices> services) {
+  router.post("/api/ai/queue", [services](Context& ctx) { return enqueue(*services, ctx); })
+      .request("queue_create_request")
+      .response("queue_create_response");
+
+  router.get("/api/ai/queue", [services](Context& ctx) { return list(*services, ctx); })
+      .response("queue_list_response");
+
+  router.get("/api/ai/queue/{generation_id}", [services](Context& ctx) {
+    auto g = attached_queue(*services, ctx)
+                 .get(ctx.param("generation_id"), owner_of(ctx.api_key), services->clock().now_ms());
+    if (!g) throw ApiError("resource_not_found");
+    return Response::json(*g);
+  }).response("generation");
+
+  router.del("/api/ai/queue/{generation_id}", [services](Context& ctx) {
+    const std::string& id = ctx.param("generation_id");
+    auto outcome = attached_queue(*services, ctx).cancel(id, owner_of(ctx.api_key), services->clock().now_ms());
+    if (outcome == GenerationQueue::CancelOutcome::not_found) throw ApiError("resource_not_found");
+    // On a terminal row the documented "no effect": the same success answer, nothing changes.
+    return Response::json({{"status", "success"}, {"generation_id", id}});
+  }).response("queue_delete_response");
+}
+
+}  // namespace oxen::mock
