@@ -1,0 +1,93 @@
+// The chat checks of the full profile: a completion, and streams graded frame by frame.
+#include "runner.hpp"
+#include "stream_grade.hpp"
+
+namespace oxen::conformance {
+
+namespace {
+
+using nlohmann::json;
+
+const std::string kPath = "/ai/chat/completions";
+
+json weather_tool() {
+  return json::parse(R"({
+    "type": "function",
+    "function": {
+      "name": "get_weather",
+      "description": "Current weather for a city.",
+      "parameters": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+        "required": ["city"]
+      }
+    }
+  })");
+}
+
+const json* model_or_skip(Session& s, Outcome& out) {
+  const json* m = s.chat_model();
+  if (!m) out.skip("no chat model listed (see models.list, or pass --chat-model)");
+  return m;
+}
+
+void check_completion(Session& s, Outcome& out) {
+  const json* m = model_or_skip(s, out);
+  if (!m) return;
+  json body = {{"model", (*m)["id"]},
+               {"messages", json::array({{{"role", "user"}, {"content", "Say hello in five words."}}})},
+               {"max_tokens", 32}};
+  auto f = s.send("POST", kPath, body.dump());
+  const auto* doc = expect_json(out, subject("POST", kPath), f, 200);
+  if (!doc) return;
+  out.check_schema(s.schemas(), "chat_response", subject("POST", kPath), *doc);
+}
+
+void grade_stream(Session& s, Outcome& out, const json& body, const json& tools) {
+  const std::string subj = subject("POST", kPath) + " (stream)";
+  StreamGrader grader(out, subj, tools);
+  auto r = s.client().stream(kPath, body.dump(), [&](std::string_view bytes) { return grader.feed(bytes); });
+  if (!r.ok) return out.failure(subj, "", "transport", "no response: " + r.transport_error);
+  if (r.status != 200) {
+    auto j = json::parse(r.body, nullptr, false);
+    return out.failure(subj, "", "status", "expected HTTP 200, got " + std::to_string(r.status),
+                       j.is_discarded() ? nullptr : &j);
+  }
+  if (r.content_type.rfind("text/event-stream", 0) != 0)
+    out.failure(subj, "", "content_type", "Content-Type is '" + r.content_type + "', not text/event-stream");
+  grader.finish();
+}
+
+void check_stream(Session& s, Outcome& out) {
+  const json* m = model_or_skip(s, out);
+  if (!m) return;
+  json body = {{"model", (*m)["id"]},
+               {"messages", json::array({{{"role", "user"}, {"content", "Write a haiku about oxen."}}})},
+               {"max_tokens", 32},
+               {"stream", true},
+               {"stream_options", {{"include_usage", true}}}};
+  grade_stream(s, out, body, nullptr);
+}
+
+void check_stream_tools(Session& s, Outcome& out) {
+  const json* m = model_or_skip(s, out);
+  if (!m) return;
+  json tools = json::array({weather_tool()});
+  json body = {{"model", (*m)["id"]},
+               {"messages", json::array({{{"role", "user"}, {"content", "What is the weather in Paris?"}}})},
+               {"max_tokens", 64},
+               {"stream", true},
+               {"tools", tools},
+               {"tool_choice", {{"type", "function"}, {"function", {{"name", "get_weather"}}}}}};
+  grade_stream(s, out, body, tools);
+}
+
+}  // namespace
+
+void add_chat_checks(std::map<std::string, CheckFn>& fns) {
+  fns["chat.completion"] = check_completion;
+  fns["chat.stream"] = check_stream;
+  fns["chat.stream.tools"] = check_stream_tools;
+}
+
+}  // namespace oxen::conformance

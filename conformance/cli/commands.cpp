@@ -1,0 +1,250 @@
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "client.hpp"
+#include "report.hpp"
+#include "runner.hpp"
+#include "snapshot.hpp"
+#include "spec_diff.hpp"
+#include "validate.hpp"
+
+namespace oxen::conformance {
+
+namespace {
+
+std::string read_input(const std::string& path, std::istream& in) {
+  std::stringstream ss;
+  if (path == "-") {
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string key_from(const std::string& option) {
+  if (!option.empty()) return option;
+  const char* env = std::getenv("OXEN_API_KEY");
+  return env ? env : "";
+}
+
+struct RunArgs {
+  std::string base_url, api_key, report_junit, report_json, ca_file;
+  double timeout = 30;
+  RunOptions options;
+};
+
+void add_connection_options(CLI::App* cmd, RunArgs& a) {
+  cmd->add_option("--base-url", a.base_url, "API root, e.g. https://hub.oxen.ai/api or http://127.0.0.1:PORT/api")
+      ->required();
+  cmd->add_option("--api-key", a.api_key, "API key (default: $OXEN_API_KEY); never printed");
+  cmd->add_option("--timeout", a.timeout, "Connect/read/write timeout in seconds")->check(CLI::PositiveNumber);
+  cmd->add_option("--ca-file", a.ca_file, "CA bundle for HTTPS (default: the system store)");
+}
+
+// Runs the checks and prints progress and results; returns the report.
+RunReport run_and_print(ApiClient& client, const RunOptions& options, Io io, const std::string& secret) {
+  RunHooks hooks;
+  hooks.started = [&](const CheckDef& c) {
+    if (io.tty) io.out << "....  " << c.id << std::flush;
+  };
+  hooks.estimated = [&](double usd, const std::string& model) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6f", usd);
+    io.out << "estimated cost: $" << buf << " (billable checks priced with " << model << ")\n";
+  };
+  hooks.finished = [&](const CheckResult& r) {
+    if (io.tty) io.out << "\r\033[K";
+    io.out << scrub(text_result(r, io.tty), secret) << std::flush;
+  };
+  return run_checks(client, options, hooks);
+}
+
+int cmd_run(RunArgs& a, Io io) {
+  std::string key = key_from(a.api_key);
+  try {
+    if (key.empty()) throw std::runtime_error("no API key: pass --api-key or set OXEN_API_KEY");
+    ApiClient client(parse_base_url(a.base_url), key, HttpOptions{a.timeout, a.ca_file});
+    select_checks(a.options);  // option errors before any request
+    auto report = run_and_print(client, a.options, io, key);
+    io.out << scrub(text_summary(report), key);
+    if (!a.report_json.empty()) write_file(a.report_json, json_report(report), key);
+    if (!a.report_junit.empty()) write_file(a.report_junit, junit_report(report), key);
+    return report.all_passed() ? 0 : 1;
+  } catch (const std::exception& e) {
+    io.err << "oxen-conformance: " << scrub(e.what(), key) << "\n";
+    return 2;
+  }
+}
+
+int cmd_record(RunArgs& a, const std::string& out_dir, Io io) {
+  std::string key = key_from(a.api_key);
+  try {
+    if (key.empty()) throw std::runtime_error("no API key: pass --api-key or set OXEN_API_KEY");
+    ApiClient client(parse_base_url(a.base_url), key, HttpOptions{a.timeout, a.ca_file});
+    a.options.profile = "readonly";
+    auto report = run_and_print(client, a.options, io, key);
+    std::filesystem::create_directories(out_dir);
+    auto snap = make_snapshot(client.base().to_string(), client.exchanges(), key);
+    write_file(out_dir + "/snapshot.json", snap.dump(2) + "\n", key);
+    auto models = snapshot_models_fixture(snap);
+    if (!models.is_null()) {
+      write_file(out_dir + "/models.json", models.dump(2) + "\n", key);
+      auto violations = SchemaStore::builtin().validate("fixture_models", models);
+      if (!violations.empty())
+        io.err << "oxen-conformance: models.json does not satisfy fixture_models (" << violations.size()
+               << " violations; first: " << describe(violations.front()) << ")\n";
+    }
+    write_file(out_dir + "/report.json", json_report(report), key);
+    io.out << scrub(text_summary(report), key);
+    io.out << "recorded " << snap["exchanges"].size() << " exchanges in " << out_dir << "\n";
+    return report.all_passed() ? 0 : 1;
+  } catch (const std::exception& e) {
+    io.err << "oxen-conformance: " << scrub(e.what(), key) << "\n";
+    return 2;
+  }
+}
+
+nlohmann::json load_openapi(const std::string& where, Io io) {
+  std::string text;
+  if (where.rfind("http://", 0) == 0 || where.rfind("https://", 0) == 0) {
+    ApiClient client(parse_base_url(where), "");
+    auto r = client.get("");
+    if (!r.ok) throw std::runtime_error("cannot fetch " + where + ": " + r.transport_error);
+    if (r.status != 200) throw std::runtime_error("fetching " + where + " answered " + std::to_string(r.status));
+    text = r.body;
+  } else {
+    text = read_input(where, io.in);
+  }
+  auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("paths"))
+    throw std::runtime_error(where + " is not an OpenAPI document");
+  return doc;
+}
+
+}  // namespace
+
+int conformance_main(const std::vector<std::string>& args, Io io) {
+  CLI::App app{"oxen-conformance: check a server or client against the Oxen.ai API contract"};
+  app.require_subcommand(1);
+
+  RunArgs run_args;
+  auto* run = app.add_subcommand("run", "Run the check catalog against a server");
+  add_connection_options(run, run_args);
+  run->add_option("--profile", run_args.options.profile, "readonly | full | mock")
+      ->check(CLI::IsMember({"readonly", "full", "mock"}));
+  run->add_option("--only", run_args.options.only, "Run only these check ids (or 'group.' prefixes)");
+  run->add_option("--skip", run_args.options.skip, "Skip these check ids (or 'group.' prefixes)");
+  run->add_flag("--strict", run_args.options.strict, "Undeclared fields are failures, not warnings");
+  run->add_option("--report-junit", run_args.report_junit, "Write a JUnit XML report");
+  run->add_option("--report-json", run_args.report_json, "Write a JSON report with every finding");
+  run->add_option("--custom-model", run_args.options.custom_models, "Custom model ids to observe");
+  run->add_option("--chat-model", run_args.options.chat_model, "Model for the chat checks (default: cheapest listed)");
+  double max_cost = -1;
+  run->add_option("--max-cost", max_cost, "USD the full profile may spend");
+
+  std::string schema, input = "-";
+  bool vstrict = false;
+  auto* validate = app.add_subcommand("validate", "Validate a JSON document or an SSE transcript");
+  validate->add_option("--schema", schema, "Schema name (file stem under schemas/)")->required();
+  validate->add_option("input", input, "File, or - for standard input");
+  validate->add_flag("--strict", vstrict, "Undeclared fields are failures");
+
+  RunArgs rec_args;
+  std::string out_dir;
+  auto* record = app.add_subcommand("record", "Run the readonly checks and save the answers as a snapshot");
+  add_connection_options(record, rec_args);
+  record->add_option("--out", out_dir, "Folder for snapshot.json, models.json and report.json")->required();
+
+  std::string snap_a, snap_b;
+  auto* diff = app.add_subcommand("diff", "Shape-level drift between two snapshots");
+  diff->add_option("a", snap_a, "Earlier snapshot (folder or snapshot.json)")->required();
+  diff->add_option("b", snap_b, "Later snapshot")->required();
+
+  std::string against, baseline, scope = "/api/ai/";
+  auto* spec = app.add_subcommand("spec-diff", "Compare a published OpenAPI document with our schemas");
+  spec->add_option("--against", against, "OpenAPI document: URL or file")->required();
+  spec->add_option("--baseline", baseline, "An earlier copy of the document to compare with");
+  spec->add_option("--scope", scope, "Path prefix compared (\"\" for all)");
+
+  ClientOptions client_opts;
+  auto* client = app.add_subcommand("client", "Run a client command against a fresh mock and report request-schema violations");
+  client->add_option("--mock", client_opts.mock_binary, "The oxen-mock program (default: $OXEN_MOCK, next to this one, PATH)");
+  client->add_option("--clock", client_opts.clock, "The mock's clock: real or manual")->check(CLI::IsMember({"real", "manual"}));
+  client->add_option("--api-key", client_opts.api_key, "Key handed to the command in OXEN_API_KEY");
+  client->add_option("command", client_opts.command, "The command, after --")->required();
+
+  std::vector<std::string> argv_store(args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_store) argv.push_back(s.data());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp& e) {
+    io.out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp& e) {
+    io.out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    io.err << "oxen-conformance: " << e.what() << "\n";
+    return 2;
+  }
+
+  if (*run) {
+    if (max_cost >= 0) run_args.options.max_cost = max_cost;
+    return cmd_run(run_args, io);
+  }
+  if (*record) return cmd_record(rec_args, out_dir, io);
+  if (*client) return run_client(client_opts, io.out, io.err);
+  if (*validate) {
+    try {
+      return validate_document(schema, read_input(input, io.in), vstrict, io.out, io.err);
+    } catch (const std::exception& e) {
+      io.err << "oxen-conformance: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  if (*diff) {
+    try {
+      auto items = diff_snapshots(load_snapshot(snap_a), load_snapshot(snap_b));
+      for (const auto& i : items) io.out << i.line() << "\n";
+      io.out << items.size() << (items.size() == 1 ? " difference\n" : " differences\n");
+      return items.empty() ? 0 : 1;
+    } catch (const std::exception& e) {
+      io.err << "oxen-conformance: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  if (*spec) {
+    try {
+      auto doc = load_openapi(against, io);
+      auto items = spec_diff_ours(doc, mock_routes(), SchemaStore::builtin(), scope);
+      io.out << "# " << against << " against our schemas and the mock's routes\n";
+      for (const auto& i : items) io.out << i.line() << "\n";
+      size_t total = items.size();
+      if (!baseline.empty()) {
+        auto base = load_openapi(baseline, io);
+        auto changes = spec_diff_baseline(base, doc, scope);
+        io.out << "# " << against << " against " << baseline << "\n";
+        for (const auto& i : changes) io.out << i.line() << "\n";
+        total += changes.size();
+      }
+      io.out << total << (total == 1 ? " difference\n" : " differences\n");
+      return total == 0 ? 0 : 1;
+    } catch (const std::exception& e) {
+      io.err << "oxen-conformance: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  return 2;
+}
+
+}  // namespace oxen::conformance

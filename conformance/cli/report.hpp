@@ -1,0 +1,25 @@
+#pragma once
+// Reports of a run: the human text (one line per check), the JSON report with every finding and
+// JUnit XML for CI. Every writer scrubs the API key from what it writes.
+#include <string>
+
+#include "runner.hpp"
+
+namespace oxen::conformance {
+
+// Replaces every occurrence of `secret` (when at least 4 characters) with "[REDACTED]".
+std::string scrub(std::string text, const std::string& secret);
+
+std::string xml_escape(const std::string& text);
+
+// "PASS  models.list  <title>" plus one indented line per finding.
+std::string text_result(const CheckResult& r, bool colour);
+// "N checks, N skipped, N warnings in 0.12s\nN passed, N failed\n"
+std::string text_summary(const RunReport& report);
+std::string json_report(const RunReport& report);
+std::string junit_report(const RunReport& report);
+
+// Writes `text` to `path` after scrubbing `secret`; throws std::runtime_error on failure.
+void write_file(const std::string& path, const std::string& text, const std::string& secret);
+
+}  // namespace oxen::conformance

@@ -1,0 +1,278 @@
+#include "runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+
+#include "embedded.hpp"
+
+namespace oxen {
+std::span<const EmbeddedFile> embedded_checks();
+}
+
+namespace oxen::conformance {
+
+const std::vector<CheckDef>& catalog() {
+  static const std::vector<CheckDef> defs = [] {
+    std::vector<CheckDef> out;
+    for (const auto& file : embedded_checks()) {
+      if (file.path != "catalog.json") continue;
+      auto doc = nlohmann::json::parse(file.data);
+      for (const auto& c : doc.at("checks"))
+        out.push_back(CheckDef{c.at("id"), c.at("title"), c.at("endpoint"), c.at("profile"),
+                               c.at("cost_class"), c.value("plan", nlohmann::json())});
+    }
+    if (out.empty()) throw std::logic_error("the check catalog is empty");
+    return out;
+  }();
+  return defs;
+}
+
+bool known_profile(const std::string& p) { return p == "readonly" || p == "full" || p == "mock"; }
+
+bool profile_includes(const std::string& profile, const std::string& check_profile) {
+  if (profile == "mock") return true;
+  if (profile == "full") return check_profile == "readonly" || check_profile == "full";
+  return check_profile == "readonly";
+}
+
+std::string subject(const std::string& method, const std::string& path) { return method + " " + path; }
+
+std::string model_path(const std::string& id) {
+  std::string out;
+  for (char c : id) {
+    if (c == '/' || c == ':') {
+      out += c;
+    } else {
+      out += url_encode(std::string(1, c));
+    }
+  }
+  return out;
+}
+
+const nlohmann::json* expect_json(Outcome& out, const std::string& subj, const Fetched& f, int status) {
+  if (!f.result.ok) {
+    out.failure(subj, "", "transport", "no response: " + f.result.transport_error);
+    return nullptr;
+  }
+  if (f.result.status != status) {
+    out.failure(subj, "", "status",
+                "expected HTTP " + std::to_string(status) + ", got " + std::to_string(f.result.status),
+                f.json ? &*f.json : nullptr);
+    return nullptr;
+  }
+  if (!f.json) {
+    out.failure(subj, "", "json", "body is not JSON: " + shorten(f.result.body, 120));
+    return nullptr;
+  }
+  if (f.result.content_type.rfind("application/json", 0) != 0)
+    out.failure(subj, "", "content_type", "Content-Type is '" + f.result.content_type + "', not application/json");
+  return &*f.json;
+}
+
+Session::Session(ApiClient& client, const RunOptions& options)
+    : client_(client), options_(options), schemas_(SchemaStore::builtin()) {}
+
+Fetched Session::send(const std::string& method, const std::string& path, const std::string& body,
+                      bool authenticated) {
+  Fetched f;
+  f.result = client_.send(method, path, body, authenticated);
+  if (f.result.ok) {
+    auto parsed = nlohmann::json::parse(f.result.body, nullptr, false);
+    if (!parsed.is_discarded()) f.json = std::move(parsed);
+  }
+  return f;
+}
+
+const Fetched& Session::get(const std::string& path, bool authenticated) {
+  std::string key = (authenticated ? "A " : "- ") + path;
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  return cache_.emplace(key, send("GET", path, "", authenticated)).first->second;
+}
+
+const nlohmann::json* Session::listed_models() {
+  const auto& f = get("/ai/models");
+  if (!f.result.ok || f.result.status != 200 || !f.json || !f.json->is_object()) return nullptr;
+  auto it = f.json->find("data");
+  if (it == f.json->end() || !it->is_array()) return nullptr;
+  return &*it;
+}
+
+const nlohmann::json* Session::chat_model() {
+  if (chat_model_) return *chat_model_;
+  const nlohmann::json* best = nullptr;
+  double best_price = 0;
+  if (const auto* list = listed_models()) {
+    for (const auto& m : *list) {
+      if (!m.is_object() || m.value("endpoint", "") != "/chat/completions") continue;
+      if (!options_.chat_model.empty()) {
+        if (m.value("id", "") == options_.chat_model) best = &m;
+        continue;
+      }
+      if (m.value("model_type", "") != "base") continue;
+      const auto& p = m.value("pricing", nlohmann::json());
+      if (!p.is_object() || p.value("method", "") != "token") continue;
+      auto num = [&](const char* k) { return p.contains(k) && p[k].is_number() ? p[k].get<double>() : 0.0; };
+      double price = num("input_cost_per_token") + num("output_cost_per_token");
+      if (!best || price < best_price) {
+        best = &m;
+        best_price = price;
+      }
+    }
+  }
+  chat_model_ = best;
+  return best;
+}
+
+double estimate_cost(const std::vector<CheckDef>& checks, const nlohmann::json* model) {
+  double total = 0;
+  for (const auto& c : checks) {
+    if (c.cost_class == "free") continue;
+    if (!model) throw std::runtime_error("no chat model listed to price check " + c.id);
+    const auto& p = model->value("pricing", nlohmann::json());
+    if (!p.is_object() || p.value("method", "") != "token")
+      throw std::runtime_error("cannot estimate the cost of " + c.id + ": model '" + model->value("id", "") +
+                               "' is not priced per token");
+    auto num = [&](const nlohmann::json& j, const char* k) {
+      return j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0;
+    };
+    double calls = c.plan.is_object() ? num(c.plan, "calls") : 1;
+    double in = c.plan.is_object() ? num(c.plan, "input_tokens") : 0;
+    double out = c.plan.is_object() ? num(c.plan, "output_tokens") : 0;
+    total += calls * (in * num(p, "input_cost_per_token") + out * num(p, "output_cost_per_token"));
+  }
+  return total;
+}
+
+size_t RunReport::count(Status s) const {
+  size_t n = 0;
+  for (const auto& r : results) n += r.status == s ? 1 : 0;
+  return n;
+}
+
+size_t RunReport::warnings() const {
+  size_t n = 0;
+  for (const auto& r : results) n += r.count(Severity::warning);
+  return n;
+}
+
+nlohmann::json RunReport::to_json() const {
+  nlohmann::json j = {{"tool", "oxen-conformance"},
+                      {"base_url", base_url},
+                      {"profile", profile},
+                      {"seconds", seconds},
+                      {"summary",
+                       {{"passed", count(Status::passed)},
+                        {"failed", count(Status::failed)},
+                        {"skipped", count(Status::skipped)},
+                        {"warnings", warnings()}}},
+                      {"checks", nlohmann::json::array()}};
+  if (estimated_cost) j["estimated_cost_usd"] = *estimated_cost;
+  for (const auto& r : results) j["checks"].push_back(r.to_json());
+  return j;
+}
+
+namespace {
+
+bool selected_by(const std::vector<std::string>& patterns, const std::string& id) {
+  for (const auto& p : patterns) {
+    if (p == id) return true;
+    if (!p.empty() && p.back() == '.' && id.rfind(p, 0) == 0) return true;
+    if (!p.empty() && p.back() == '*' && id.rfind(p.substr(0, p.size() - 1), 0) == 0) return true;
+  }
+  return false;
+}
+
+void require_known(const std::vector<std::string>& patterns) {
+  for (const auto& p : patterns) {
+    bool any = false;
+    for (const auto& c : catalog()) any = any || selected_by({p}, c.id);
+    if (!any) throw std::invalid_argument("no check matches '" + p + "'");
+  }
+}
+
+}  // namespace
+
+std::vector<CheckDef> select_checks(const RunOptions& options) {
+  if (!known_profile(options.profile))
+    throw std::invalid_argument("unknown profile '" + options.profile + "' (readonly, full or mock)");
+  require_known(options.only);
+  require_known(options.skip);
+  std::vector<CheckDef> out;
+  for (const auto& c : catalog()) {
+    if (!profile_includes(options.profile, c.profile)) continue;
+    if (!options.only.empty() && !selected_by(options.only, c.id)) continue;
+    if (selected_by(options.skip, c.id)) continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+RunReport run_checks(ApiClient& client, const RunOptions& options, const RunHooks& hooks) {
+  auto checks = select_checks(options);
+  if (checks.empty()) throw std::runtime_error("no check selected");
+  const auto& fns = check_functions();
+
+  RunReport report;
+  report.base_url = client.base().to_string();
+  report.profile = options.profile;
+  auto started = std::chrono::steady_clock::now();
+  Session session(client, options);
+
+  // The server must answer at all (any status) before checks can judge it.
+  const auto& probe = session.get("/ai/models");
+  if (!probe.result.ok)
+    throw std::runtime_error("cannot reach " + report.base_url + ": " + probe.result.transport_error);
+
+  // Billable checks: price the planned calls first; only the mock profile (which never bills)
+  // runs without a --max-cost that covers them.
+  if (std::any_of(checks.begin(), checks.end(), [](const CheckDef& c) { return c.cost_class != "free"; })) {
+    const auto* model = session.chat_model();
+    double cost = estimate_cost(checks, model);
+    report.estimated_cost = cost;
+    if (hooks.estimated) hooks.estimated(cost, model ? model->value("id", "") : "");
+    if (options.profile != "mock" && cost > 0 && (!options.max_cost || *options.max_cost < cost)) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.6f", cost);
+      throw std::runtime_error(std::string("estimated cost $") + buf + " is not covered by --max-cost" +
+                               (options.max_cost ? "" : " (not given)"));
+    }
+  }
+
+  for (const auto& c : checks) {
+    if (hooks.started) hooks.started(c);
+    auto t0 = std::chrono::steady_clock::now();
+    Outcome out(c.id, options.strict);
+    auto fn = fns.find(c.id);
+    try {
+      if (fn == fns.end())
+        out.skip("not implemented in this build");
+      else
+        fn->second(session, out);
+    } catch (const std::exception& e) {
+      out.failure("", "", "exception", e.what());
+    }
+    CheckResult r;
+    r.id = c.id;
+    r.title = c.title;
+    r.endpoint = c.endpoint;
+    r.profile = c.profile;
+    r.cost_class = c.cost_class;
+    r.findings = out.findings();
+    if (out.has_failure())
+      r.status = Status::failed;
+    else if (!out.skipped().empty())
+      r.status = Status::skipped;
+    r.note = out.skipped();
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (hooks.finished) hooks.finished(r);
+    report.results.push_back(std::move(r));
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace oxen::conformance

@@ -1,0 +1,254 @@
+// The oxen-conformance command line, run in-process against the mock and the drift fixture:
+// exit codes, the summary line, reports, recordings, and the API key never written anywhere.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "drift_server.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using oxen::test::DriftServer;
+using oxen::test::Exchange;
+
+namespace {
+
+struct Ran {
+  int code;
+  std::string out, err;
+};
+
+Ran cli(std::vector<std::string> args, const std::string& input = "") {
+  args.insert(args.begin(), "oxen-conformance");
+  std::istringstream in(input);
+  std::ostringstream out, err;
+  oxen::conformance::Io io{in, out, err, false};
+  int code = oxen::conformance::conformance_main(args, io);
+  return {code, out.str(), err.str()};
+}
+
+std::string last_line(const std::string& text) {
+  auto end = text.find_last_not_of('\n');
+  if (end == std::string::npos) return "";
+  auto start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+fs::path fresh_dir(const std::string& name) {
+  auto dir = fs::temp_directory_path() / ("oxen-conformance-test-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("run: exit 0 and a summary line when every check passes") {
+  oxen::test::TestServer server;
+  auto r = cli({"run", "--base-url", server.base_url() + "/api", "--api-key", "test-key"});
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK(last_line(r.out) == "9 passed, 0 failed");
+  CHECK(r.out.find("PASS  models.list  ") != std::string::npos);
+  CHECK(r.out.find("\033[") == std::string::npos);  // no colour off a terminal
+
+  SUBCASE("--only and --skip select by id or group prefix") {
+    auto only = cli({"run", "--base-url", server.base_url() + "/api", "--api-key", "k", "--only", "errors."});
+    CHECK(only.code == 0);
+    CHECK(last_line(only.out) == "3 passed, 0 failed");
+    auto skip = cli({"run", "--base-url", server.base_url() + "/api", "--api-key", "k", "--skip", "models.",
+                     "--skip", "errors.unauthenticated"});
+    CHECK(last_line(skip.out) == "2 passed, 0 failed");
+  }
+}
+
+TEST_CASE("run: exit 1 on a failed check, exit 2 when it cannot run") {
+  DriftServer drift([](Exchange& e) {
+    if (e.status == 401) e.status = 403;
+  });
+  auto failed = cli({"run", "--base-url", drift.base_url(), "--api-key", "k"});
+  CHECK(failed.code == 1);
+  CHECK(last_line(failed.out) == "8 passed, 1 failed");
+  CHECK(failed.out.find("FAIL  errors.unauthenticated") != std::string::npos);
+
+  CHECK(cli({"run", "--base-url", "http://127.0.0.1:1/api", "--api-key", "k", "--timeout", "2"}).code == 2);
+  CHECK(cli({"run", "--base-url", "ftp://example/api", "--api-key", "k"}).code == 2);
+  CHECK(cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--only", "no.such.check"}).code == 2);
+  CHECK(cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--profile", "everything"}).code == 2);
+  CHECK(cli({"bogus"}).code == 2);
+}
+
+TEST_CASE("the API key appears in no output, report or recording") {
+  const std::string key = "sk-oxen-7f3a9c1e5b2d4f60";
+  // A server that echoes the key back in bodies, the worst case for leaking it.
+  DriftServer drift([&](Exchange& e) {
+    if (e.method == "GET" && e.path == "/api/ai/models" && e.status == 200) {
+      e.body["data"][0]["echo"] = "Authorization: Bearer " + key;
+      e.body["data"][0]["api_key"] = key;
+    }
+    if (e.status == 401) e.body["error"]["detail"] = "bad key " + key;
+  });
+  auto dir = fresh_dir("secrets");
+  auto run = cli({"run", "--base-url", drift.base_url(), "--api-key", key, "--strict", "--report-json",
+                  (dir / "report.json").string(), "--report-junit", (dir / "report.xml").string()});
+  CHECK(run.code == 1);  // the echoed members are undeclared: failures under --strict
+  auto rec = cli({"record", "--base-url", drift.base_url(), "--api-key", key, "--out", (dir / "snap").string()});
+  CHECK(rec.code == 0);
+
+  std::vector<std::string> artefacts = {run.out, run.err, rec.out, rec.err};
+  size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    if (entry.is_regular_file()) {
+      artefacts.push_back(slurp(entry.path()));
+      ++files;
+    }
+  CHECK(files == 5);  // report.json, report.xml, snapshot.json, models.json, report.json
+  for (const auto& text : artefacts) CHECK(text.find(key) == std::string::npos);
+  CHECK(slurp(dir / "report.json").find("[REDACTED]") != std::string::npos);
+  CHECK(run.out.find("[REDACTED]") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("reports: JSON with every finding, JUnit with one testcase per check") {
+  DriftServer drift([](Exchange& e) {
+    if (e.status == 404) e.body = {{"error", {{"message", "<nope> & \"gone\""}}}};
+    if (e.method == "GET" && e.path == "/api/ai/models" && e.status == 200) e.body["data"][0]["x_extra"] = true;
+  });
+  auto dir = fresh_dir("reports");
+  auto r = cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--report-json",
+                (dir / "r.json").string(), "--report-junit", (dir / "r.xml").string()});
+  CHECK(r.code == 1);
+  auto report = json::parse(slurp(dir / "r.json"));
+  CHECK(report["summary"]["failed"] == 1);
+  CHECK(report["summary"]["passed"] == 8);
+  CHECK(report["summary"]["warnings"] == 1);
+  REQUIRE(report["checks"].size() == 9);
+  const auto& nf = report["checks"][6];
+  CHECK(nf["id"] == "errors.model_not_found");
+  CHECK(nf["findings"][0]["pointer"] == "/error/message");
+  CHECK(nf["findings"][0]["rule"] == "exact_body");
+  CHECK(nf["findings"][0]["excerpt"] == "\"<nope> & \\\"gone\\\"\"");
+
+  auto xml = slurp(dir / "r.xml");
+  CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0) == 0);
+  CHECK(xml.find("<testsuite name=\"oxen-conformance.readonly\" tests=\"9\" failures=\"1\"") != std::string::npos);
+  size_t testcases = 0;
+  for (auto at = xml.find("<testcase "); at != std::string::npos; at = xml.find("<testcase ", at + 1)) ++testcases;
+  CHECK(testcases == 9);
+  CHECK(xml.find("name=\"errors.model_not_found\"") != std::string::npos);
+  CHECK(xml.find("<failure message=\"GET /ai/models/oxen-conformance-no-such-model /error/message: expected") !=
+        std::string::npos);
+  CHECK(xml.find("&lt;nope&gt; &amp; \\&quot;gone\\&quot;") != std::string::npos);
+  CHECK(xml.find("<nope>") == std::string::npos);
+  CHECK(xml.find("<system-out>warning GET /ai/models /data/0/x_extra") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("record and diff: a snapshot, a fixture, and shape-level drift") {
+  auto dir = fresh_dir("record");
+  {
+    oxen::test::TestServer server;
+    auto r = cli({"record", "--base-url", server.base_url() + "/api", "--api-key", "k", "--out", (dir / "a").string()});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.err.empty());  // models.json satisfies the fixture schema
+  }
+  {
+    DriftServer drift([](Exchange& e) {
+      if (e.method == "GET" && e.path == "/api/ai/models" && e.status == 200) {
+        auto& d = e.body["data"];
+        d[0]["x_new"] = "v";
+        d[0]["pricing"]["input_cost_per_token"] = 1.0;
+        d.erase(d.size() - 1);
+        for (auto& m : d) m["created"] = 1234;  // volatile: masked
+      }
+    });
+    // The list now disagrees with retrieve on pricing: a check fails, the recording is still made.
+    CHECK(cli({"record", "--base-url", drift.base_url(), "--api-key", "k", "--out", (dir / "b").string()}).code == 1);
+    CHECK(fs::exists(dir / "b" / "snapshot.json"));
+  }
+  auto fixture = json::parse(slurp(dir / "a" / "models.json"));
+  CHECK(fixture["models"].size() == 28);
+  // The recorded models are a fixture the mock loads (oxen-mock --fixtures DIR).
+  {
+    auto fixtures_dir = dir / "fixtures";
+    fs::create_directories(fixtures_dir);
+    fs::copy_file(dir / "a" / "models.json", fixtures_dir / "models.json");
+    CHECK_NOTHROW(oxen::mock::Fixtures::load(fixtures_dir.string()));
+  }
+
+  auto same = cli({"diff", (dir / "a").string(), (dir / "a" / "snapshot.json").string()});
+  CHECK(same.code == 0);
+  CHECK(last_line(same.out) == "0 differences");
+
+  auto d = cli({"diff", (dir / "a").string(), (dir / "b").string()});
+  INFO(d.out);
+  CHECK(d.code == 1);
+  CHECK(d.out.find("field_added GET /ai/models 200 /data/*/x_new: string") != std::string::npos);
+  CHECK(d.out.find("pricing_changed claude-sonnet-4-6") != std::string::npos);
+  CHECK(d.out.find("model_removed oxen:ox-brave-jade-gecko") != std::string::npos);
+  CHECK(d.out.find("created") == std::string::npos);
+  CHECK(cli({"diff", (dir / "a").string(), (dir / "missing").string()}).code == 2);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// A program of the build tree, found from this test program's place in it.
+fs::path built(const std::string& relative) {
+  return fs::read_symlink("/proc/self/exe").parent_path() / ".." / relative;
+}
+
+}  // namespace
+
+TEST_CASE("client: runs a command against a fresh mock and reports its request-schema violations") {
+  const fs::path mock = OXEN_MOCK_BINARY;
+  const fs::path self = built("conformance/oxen-conformance");
+  SUBCASE("a well-behaved client") {
+    if (!fs::exists(self)) {
+      MESSAGE("oxen-conformance not built; skipped");
+      return;
+    }
+    auto r = cli({"client", "--mock", mock.string(), "--", "sh", "-c",
+                  "exec \"$0\" run --base-url \"$OXEN_BASE_URL\" --only errors. > /dev/null", self.string()});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("GET /api/ai/models/search  x1") != std::string::npos);
+    CHECK(last_line(r.out) == "command exited 0; 4 requests, 0 request-schema violations");
+  }
+  SUBCASE("a client that sends a body breaking the chat request schema") {
+    if (!fs::exists("/usr/bin/python3")) {
+      MESSAGE("python3 not installed; skipped");
+      return;
+    }
+    const std::string script = R"(
+import json, os, urllib.request
+req = urllib.request.Request(os.environ["OXEN_BASE_URL"] + "/ai/chat/completions", method="POST",
+    data=json.dumps({"model": "gpt-4o", "messages": [{"role": "robot", "content": "hi"}]}).encode(),
+    headers={"Authorization": "Bearer " + os.environ["OXEN_API_KEY"], "Content-Type": "application/json"})
+try:
+    urllib.request.urlopen(req).read()
+except Exception:
+    pass
+)";
+    auto r = cli({"client", "--mock", mock.string(), "--api-key", "sk-client-secret-123", "--", "/usr/bin/python3", "-c",
+                  script});
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.out.find("FAIL  POST /api/ai/chat/completions -> 400  /messages/0/role [enum]") != std::string::npos);
+    CHECK(r.out.find("sk-client-secret-123") == std::string::npos);
+    CHECK(last_line(r.out) == "command exited 0; 1 requests, 1 request-schema violation");
+  }
+  CHECK(cli({"client", "--mock", mock.string(), "--", "/no/such/program"}).code == 2);
+  CHECK(cli({"client", "--mock", "/no/such/mock", "--", "true"}).code == 2);
+}

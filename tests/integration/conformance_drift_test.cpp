@@ -1,0 +1,303 @@
+// oxen-conformance against the mock, and against the mock with one contract change injected at a
+// time: each change is caught by the right check, at the right pointer, and by no other check.
+#include <doctest/doctest.h>
+
+#include "drift_server.hpp"
+#include "runner.hpp"
+
+using nlohmann::json;
+using oxen::conformance::ApiClient;
+using oxen::conformance::CheckResult;
+using oxen::conformance::parse_base_url;
+using oxen::conformance::RunOptions;
+using oxen::conformance::RunReport;
+using oxen::conformance::Severity;
+using oxen::conformance::Status;
+using oxen::test::DriftServer;
+using oxen::test::Exchange;
+
+namespace {
+
+RunReport run(const std::string& base_url, RunOptions options = {}) {
+  ApiClient client(parse_base_url(base_url), "test-key", {10, ""});
+  return oxen::conformance::run_checks(client, options);
+}
+
+std::string summary(const RunReport& r) {
+  std::string s;
+  for (const auto& c : r.results) {
+    s += std::string(to_string(c.status)) + " " + c.id + (c.note.empty() ? "" : " (" + c.note + ")") + "\n";
+    for (const auto& f : c.findings)
+      s += "    " + std::string(to_string(f.severity)) + " " + f.subject + " " + f.pointer + " [" + f.rule + "] " +
+           f.message + "\n";
+  }
+  return s;
+}
+
+const CheckResult& result(const RunReport& r, const std::string& id) {
+  for (const auto& c : r.results)
+    if (c.id == id) return c;
+  FAIL("no result for " << id);
+  throw std::logic_error("unreachable");
+}
+
+// Exactly `check` failed, with a failure at `pointer` under `rule`; every other check passed.
+void expect_only(const RunReport& r, const std::string& check, const std::string& pointer, const std::string& rule) {
+  INFO(summary(r));
+  for (const auto& c : r.results) {
+    if (c.id == check) {
+      CHECK(c.status == Status::failed);
+      bool found = false;
+      for (const auto& f : c.findings)
+        found = found || (f.severity == Severity::failure && f.pointer == pointer && f.rule == rule);
+      CHECK_MESSAGE(found, "expected " << pointer << " [" << rule << "] in " << check);
+    } else {
+      CHECK_MESSAGE(c.status == Status::passed, c.id << " should pass");
+    }
+  }
+}
+
+bool is_list(const Exchange& e) { return e.method == "GET" && e.path == "/api/ai/models" && e.status == 200; }
+
+}  // namespace
+
+TEST_CASE("the readonly and mock profiles pass against the mock over loopback") {
+  oxen::test::TestServer server;
+  for (const char* profile : {"readonly", "mock"}) {
+    RunOptions options;
+    options.profile = profile;
+    auto report = run(server.base_url() + "/api", options);
+    INFO(profile << "\n" << summary(report));
+    CHECK(report.count(Status::failed) == 0);
+    CHECK(report.count(Status::skipped) == 0);
+    CHECK(report.warnings() == 0);
+    CHECK(report.results.size() == oxen::conformance::select_checks(options).size());
+  }
+}
+
+TEST_CASE("the drift fixture passes everything when it changes nothing") {
+  DriftServer drift;
+  auto report = run(drift.base_url());
+  INFO(summary(report));
+  CHECK(report.count(Status::failed) == 0);
+  CHECK(report.count(Status::skipped) == 0);
+}
+
+TEST_CASE("drift in the model list is caught by models.list alone") {
+  SUBCASE("a missing required field") {
+    DriftServer drift([](Exchange& e) {
+      if (is_list(e)) e.body["data"][0].erase("display_name");
+    });
+    expect_only(run(drift.base_url()), "models.list", "/data/0/display_name", "required");
+  }
+  SUBCASE("a retyped field") {
+    DriftServer drift([](Exchange& e) {
+      if (is_list(e)) e.body["data"][1]["created"] = "yesterday";
+    });
+    expect_only(run(drift.base_url()), "models.list", "/data/1/created", "type");
+  }
+  SUBCASE("a new enum value") {
+    DriftServer drift([](Exchange& e) {
+      if (is_list(e)) e.body["data"][2]["endpoint"] = "/audio/generate";
+    });
+    expect_only(run(drift.base_url()), "models.list", "/data/2/endpoint", "enum");
+  }
+}
+
+TEST_CASE("an unknown field is a warning, and a failure under --strict") {
+  DriftServer drift([](Exchange& e) {
+    if (is_list(e)) e.body["data"][0]["x_new_field"] = 1;
+  });
+  auto lenient = run(drift.base_url());
+  INFO(summary(lenient));
+  CHECK(lenient.count(Status::failed) == 0);
+  const auto& list = result(lenient, "models.list");
+  REQUIRE(list.findings.size() == 1);
+  CHECK(list.findings[0].severity == Severity::warning);
+  CHECK(list.findings[0].pointer == "/data/0/x_new_field");
+  CHECK(list.findings[0].rule == "unknown_member");
+  CHECK(lenient.warnings() == 1);
+
+  RunOptions strict;
+  strict.strict = true;
+  expect_only(run(drift.base_url(), strict), "models.list", "/data/0/x_new_field", "unknown_member");
+}
+
+TEST_CASE("a renamed list wrapper in search is caught by models.search alone") {
+  DriftServer drift([](Exchange& e) {
+    if (e.path.rfind("/api/ai/models/search?", 0) == 0 && e.status == 200) {
+      e.body["models"] = e.body["data"];
+      e.body.erase("data");
+    }
+  });
+  expect_only(run(drift.base_url()), "models.search", "/data", "required");
+}
+
+TEST_CASE("error bodies and statuses") {
+  SUBCASE("a wrong 404 body for an unknown model") {
+    DriftServer drift([](Exchange& e) {
+      if (e.status == 404) e.body = {{"error", {{"message", "not found"}}}};
+    });
+    expect_only(run(drift.base_url()), "errors.model_not_found", "/error/message", "exact_body");
+  }
+  SUBCASE("401 turned 403") {
+    DriftServer drift([](Exchange& e) {
+      if (e.status == 401) e.status = 403;
+    });
+    expect_only(run(drift.base_url()), "errors.unauthenticated", "", "status");
+  }
+  SUBCASE("a 400 in the OpenAI shape instead of the Oxen envelope") {
+    DriftServer drift([](Exchange& e) {
+      if (e.status == 400) e.body = {{"error", {{"message", "bad"}}}};
+    });
+    expect_only(run(drift.base_url()), "errors.invalid_params", "/status", "required");
+  }
+}
+
+TEST_CASE("parameters that are ignored") {
+  // The unfiltered list, as the mock behind the fixture answers it.
+  DriftServer* self = nullptr;
+  auto full_list = [&] {
+    auto res = self->mock().client().Get("/api/ai/models");
+    REQUIRE(res);
+    return json::parse(res->body);
+  };
+  SUBCASE("a filter that ignores developer_name") {
+    DriftServer drift([&](Exchange& e) {
+      if (e.path.rfind("/api/ai/models?developer_name=", 0) == 0) e.body = full_list();
+    });
+    self = &drift;
+    auto report = run(drift.base_url());
+    expect_only(report, "models.list.filter", "/data/0/developer/name", "filter");
+  }
+  SUBCASE("a search that ignores its text") {
+    DriftServer drift([&](Exchange& e) {
+      if (e.path.rfind("/api/ai/models/search?", 0) == 0) e.body = full_list();
+    });
+    self = &drift;
+    auto report = run(drift.base_url());
+    const auto& search = result(report, "models.search");
+    REQUIRE(!search.findings.empty());
+    CHECK(search.findings[0].rule == "matches_query");
+    CHECK(search.findings[0].pointer.rfind("/data/", 0) == 0);
+    for (const auto& c : report.results)
+      if (c.id != "models.search") CHECK_MESSAGE(c.status == Status::passed, c.id);
+  }
+}
+
+TEST_CASE("a retrieved model that disagrees with its list entry") {
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "GET" && e.path == "/api/ai/models/gpt-4o") e.body["description"] = "Something else entirely.";
+  });
+  auto report = run(drift.base_url());
+  expect_only(report, "models.retrieve.equals_list", "/description", "equals_list");
+  CHECK(result(report, "models.retrieve.equals_list").findings[0].subject == "GET /ai/models/gpt-4o");
+}
+
+TEST_CASE("an illegal deployment transition is caught by models.deployment.transitions alone") {
+  // The list says active; the retrieve right after says deploying: active -> deploying is not in
+  // the deployment state machine (deploying is only reached by activating an inactive model).
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "GET" && e.path == "/api/ai/models/oxen:acme/support-bot" && e.status == 200)
+      e.body["deployments"][0]["status"] = "deploying";
+  });
+  auto report = run(drift.base_url());
+  expect_only(report, "models.deployment.transitions", "/deployments/0/status", "transition");
+  const auto& f = result(report, "models.deployment.transitions").findings.at(0);
+  CHECK(f.message.find("active -> deploying") != std::string::npos);
+}
+
+namespace {
+
+RunOptions chat_only() {
+  RunOptions o;
+  o.profile = "full";
+  o.max_cost = 1.0;  // the mock's fixture pricing, never billed
+  o.only = {"chat."};
+  return o;
+}
+
+bool is_stream(const Exchange& e) {
+  return e.method == "POST" && e.path == "/api/ai/chat/completions" && e.body.is_null() && e.status == 200;
+}
+
+// The n-th (0-based) "data: " frame of an SSE body.
+size_t frame_at(const std::string& raw, size_t n) {
+  size_t at = raw.find("data: ");
+  for (size_t i = 0; i < n && at != std::string::npos; ++i) at = raw.find("data: ", at + 1);
+  return at;
+}
+
+}  // namespace
+
+TEST_CASE("the full profile refuses to run unless --max-cost covers the estimate") {
+  oxen::test::TestServer server;
+  RunOptions o;
+  o.profile = "full";
+  CHECK_THROWS_WITH_AS(run(server.base_url() + "/api", o), doctest::Contains("not covered by --max-cost"),
+                       std::runtime_error);
+  o.max_cost = 0.0000001;
+  CHECK_THROWS_AS(run(server.base_url() + "/api", o), std::runtime_error);
+  o.max_cost = 1.0;
+  auto report = run(server.base_url() + "/api", o);
+  INFO(summary(report));
+  CHECK(report.count(Status::failed) == 0);
+  REQUIRE(report.estimated_cost);
+  CHECK(*report.estimated_cost > 0);
+}
+
+TEST_CASE("streams are graded frame by frame") {
+  SUBCASE("the mock's streams pass") {
+    DriftServer drift;
+    auto report = run(drift.base_url(), chat_only());
+    INFO(summary(report));
+    CHECK(report.results.size() == 3);
+    CHECK(report.count(Status::passed) == 3);
+  }
+  SUBCASE("broken data: framing") {
+    DriftServer drift([](Exchange& e) {
+      if (is_stream(e) && e.raw.find("tool_calls") == std::string::npos) e.raw.erase(frame_at(e.raw, 1), 6);
+    });
+    auto report = run(drift.base_url(), chat_only());
+    expect_only(report, "chat.stream", "", "framing");
+  }
+  SUBCASE("no [DONE] at the end") {
+    DriftServer drift([](Exchange& e) {
+      if (is_stream(e) && e.raw.find("tool_calls") == std::string::npos) e.raw.erase(e.raw.find("data: [DONE]"));
+    });
+    expect_only(run(drift.base_url(), chat_only()), "chat.stream", "", "done");
+  }
+  SUBCASE("a chunk that breaks chat_chunk") {
+    DriftServer drift([](Exchange& e) {
+      if (is_stream(e) && e.raw.find("tool_calls") == std::string::npos) {
+        auto at = e.raw.find("\"chat.completion.chunk\"", frame_at(e.raw, 1));
+        e.raw.replace(at, 23, "\"chat.completion.piece\"");
+      }
+    });
+    auto report = run(drift.base_url(), chat_only());
+    expect_only(report, "chat.stream", "/object", "const");
+    CHECK(result(report, "chat.stream").findings[0].subject == "POST /ai/chat/completions (stream) frame 2");
+  }
+  SUBCASE("tool-call argument fragments that do not concatenate to JSON") {
+    DriftServer drift([](Exchange& e) {
+      if (is_stream(e) && e.raw.find("tool_calls") != std::string::npos) {
+        auto at = e.raw.find("\"arguments\":\"");
+        REQUIRE(at != std::string::npos);
+        e.raw.insert(at + 13, "}{");
+      }
+    });
+    expect_only(run(drift.base_url(), chat_only()), "chat.stream.tools", "/function/arguments", "tool_arguments_json");
+  }
+}
+
+TEST_CASE("a chat answer that changes between identical requests fails mock.determinism alone") {
+  int calls = 0;
+  DriftServer drift([&](Exchange& e) {
+    if (e.method == "POST" && e.path == "/api/ai/chat/completions" && e.body.is_object() && e.status == 200)
+      e.body["choices"][0]["message"]["content"] = "answer " + std::to_string(++calls);
+  });
+  RunOptions o;
+  o.profile = "mock";
+  o.only = {"mock."};
+  expect_only(run(drift.base_url(), o), "mock.determinism", "/choices/0/message", "deterministic");
+}
