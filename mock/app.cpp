@@ -1,5 +1,12 @@
 #include "app.hpp"
 
+#include <iostream>
+
+#include "admin/admin_api.hpp"
+#include "chat/chat_api.hpp"
+#include "events/events_api.hpp"
+#include "media/media_api.hpp"
+#include "queue/queue_api.hpp"
 #include "registry/models_api.hpp"
 
 namespace oxen::mock {
@@ -10,9 +17,43 @@ MockApp::MockApp(Config config, Fixtures fixtures)
       clock_(config_.clock_mode, config_.clock_start_ms),
       journal_(config_.journal_capacity, config_.journal_body_cap),
       errors_(fixtures_.errors),
-      worlds_(fixtures_, clock_),
+      worlds_(fixtures_, clock_, config_),
       pipeline_(config_, errors_, journal_, clock_, worlds_) {
+  if (config_.admin_enabled) add_admin_routes(pipeline_.router(), *this);
   add_models_routes(pipeline_.router());
+  add_chat_routes(pipeline_.router(), config_, clock_, fixtures_);
+  media_ = MediaServices::create(config_, clock_, fixtures_);
+  add_media_routes(pipeline_.router(), media_);
+  add_queue_routes(pipeline_.router(), media_);
+  add_events_routes(pipeline_.router(), media_);
+
+  if (!config_.state_file.empty()) {
+    state_file_ = std::make_unique<StateFile>(config_.state_file);
+    if (auto saved = state_file_->load()) {
+      try {
+        world().import_state(*saved);
+      } catch (const std::exception& e) {
+        throw std::runtime_error("state file " + config_.state_file + ": " + e.what());
+      }
+    }
+    pipeline_.on_change([this](const std::string& ns, World& w) { persist(ns, w); });
+  }
+}
+
+void MockApp::reset() {
+  worlds_.reset_all();
+  journal_.clear();
+  clock_.reset(config_.clock_mode, config_.clock_start_ms);
+  pipeline_.rate_limiter().reset();
+}
+
+void MockApp::persist(const std::string& ns, World& world) {
+  if (!ns.empty()) return;  // only the default namespace is persisted
+  try {
+    state_file_->save(world.export_state());
+  } catch (const std::exception& e) {
+    std::cerr << "oxen-mock: " << e.what() << "\n";
+  }
 }
 
 }  // namespace oxen::mock

@@ -8,7 +8,9 @@
 #include "core/clock.hpp"
 #include "http/journal.hpp"
 #include "http/pipeline.hpp"
+#include "media/media_services.hpp"
 #include "world/fixtures.hpp"
+#include "world/state_file.hpp"
 #include "world/world.hpp"
 
 namespace oxen::mock {
@@ -26,8 +28,15 @@ class MockApp {
   World& world(const std::string& name = "") { return worlds_.get(name); }
   Pipeline& pipeline() { return pipeline_; }
   const Fixtures& fixtures() const { return fixtures_; }
+  MediaServices& media() { return *media_; }  // media store, event hub, queue ticks
+
+  // Everything back to how it started: every namespace's state, the journal, the clock, the
+  // rate limiter.
+  void reset();
 
  private:
+  void persist(const std::string& ns, World& world);
+
   Config config_;
   Fixtures fixtures_;
   Clock clock_;
@@ -35,6 +44,8 @@ class MockApp {
   ErrorCatalog errors_;
   Worlds worlds_;
   Pipeline pipeline_;
+  std::shared_ptr<MediaServices> media_;
+  std::unique_ptr<StateFile> state_file_;
 };
 
 }  // namespace oxen::mock

@@ -2,6 +2,7 @@
 // Every tunable of the mock, with its default, in one place. The command line fills it.
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -19,6 +20,13 @@ struct Config {
   LogFormat log = LogFormat::off;
   bool self_check = false;  // validate every response against its schema, findings journaled
 
+  // Test control.
+  bool admin_enabled = true;      // the /__admin API
+  std::string admin_token;        // when set, admin calls need X-Mock-Admin-Token: <token>
+  double rate_limit_per_s = 0;    // token bucket per API key; 0: off
+  std::string state_file;         // registry/deployment/queue state survives restarts here
+  size_t max_namespaces = 256;
+
   Clock::Mode clock_mode = Clock::Mode::real;
   int64_t clock_start_ms = 1775000000000;  // manual mode starts here (2026-03-31T23:33:20Z)
 
@@ -31,6 +39,45 @@ struct Config {
   int read_timeout_s = 30;
   int write_timeout_s = 30;
   int idle_timeout_s = 5;
+
+  // Media, async queue and completion events (docs/media.md).
+  int image_long_side_px = 256;         // generated PNGs: long side when no size is asked for
+  int image_max_side_px = 1024;         // an asked-for size is scaled down to fit this
+  int64_t image_latency_ms = 0;         // simulated time a sync image call takes (mock clock)
+  int64_t video_latency_ms = 0;         // the same for sync video calls
+  bool legacy_media_url_keys = false;   // also answer top-level image_url / video_url
+  size_t max_media_files = 100000;      // media URLs kept (oldest forgotten first)
+  int max_num_generations = 4;          // POST /api/ai/queue accepts 1..this
+  int64_t image_job_queued_ms = 500;    // queued -> processing, image jobs
+  int64_t image_job_processing_ms = 2000;  // processing -> succeeded|failed, image jobs
+  int64_t video_job_queued_ms = 1000;
+  int64_t video_job_processing_ms = 8000;
+  size_t max_generations = 10000;       // stored per namespace; oldest terminal rows evicted
+  std::string queue_fail_marker = "[mock:fail]";  // a prompt containing it makes the job fail
+  int64_t event_keepalive_ms = 15000;   // ": keep-alive" after this long without a frame
+  int max_event_subscribers = 0;        // open GET /api/events streams; 0: half the HTTP pool
+  int ticker_interval_ms = 50;          // real clock: how often time-driven state is advanced
+
+  // Chat completions (docs/chat.md).
+  int chat_completion_tokens = 40;       // typical length of generated text (0.5x..1.5x of it)
+  int64_t chat_first_token_ms = 0;       // streaming pacing on the mock's clock; 0: at once
+  double chat_tokens_per_second = 0;     // streaming pacing; 0: no delay between tokens
+  size_t chat_max_file_bytes = 24000000;   // decoded size of a `file` part (24 MB)
+  size_t chat_max_audio_bytes = 20000000;  // decoded size of an `audio_url` data URL (20 MB)
 };
+
+// Threads in the HTTP server's pool (one per open connection, streams included).
+inline int http_pool_threads(const Config& c) {
+  if (c.worker_threads > 0) return c.worker_threads;
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return cores * 8 > 8 ? cores * 8 : 8;
+}
+
+// Open event streams allowed at once: below the pool size so streams never starve requests.
+inline int event_subscriber_cap(const Config& c) {
+  if (c.max_event_subscribers > 0) return c.max_event_subscribers;
+  int half = http_pool_threads(c) / 2;
+  return half > 1 ? half : 1;
+}
 
 }  // namespace oxen::mock

@@ -6,9 +6,26 @@
 #include <thread>
 
 #include "app.hpp"
+#include "json_config.hpp"
 #include "http/http_server.hpp"
 
 using namespace oxen::mock;
+
+namespace {
+
+// "50/s" or "50" -> 50; anything else -> 0.
+double parse_rate(const std::string& text) {
+  std::string number = text.ends_with("/s") ? text.substr(0, text.size() - 2) : text;
+  try {
+    size_t used = 0;
+    double rate = std::stod(number, &used);
+    return used == number.size() && rate > 0 ? rate : 0;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   Config config;
@@ -37,7 +54,93 @@ int main(int argc, char** argv) {
                "Validate every response against its schema and journal the findings");
   cli.add_option("--threads", config.worker_threads, "HTTP worker threads; 0 chooses")
       ->capture_default_str();
+  // Test control.
+  bool no_admin = false;
+  cli.add_flag("--no-admin", no_admin, "Turn the /__admin API off");
+  cli.add_option("--admin-token", config.admin_token,
+                 "Require this token in X-Mock-Admin-Token on /__admin calls");
+  std::string rate_limit;
+  cli.add_option("--rate-limit", rate_limit, "Requests per second per API key, e.g. 50/s")
+      ->check([](const std::string& v) {
+        return parse_rate(v) > 0 ? std::string() : std::string("expected N/s with N > 0");
+      });
+  cli.add_option("--state-file", config.state_file,
+                 "Keep registry, deployment and queue state in FILE across restarts");
+  cli.add_option("--max-namespaces", config.max_namespaces,
+                 "How many X-Mock-Namespace values may exist at once")
+      ->capture_default_str();
+  cli.add_option("--chat-completion-tokens", config.chat_completion_tokens,
+                 "Typical length of generated chat answers, in tokens")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cli.add_option("--chat-first-token-ms", config.chat_first_token_ms,
+                 "Streamed chat: time to the first token on the mock's clock; 0 sends at once")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{600000}));
+  cli.add_option("--chat-tokens-per-second", config.chat_tokens_per_second,
+                 "Streamed chat: pace of the tokens after the first; 0 does not pace")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cli.add_option("--image-size", config.image_long_side_px,
+                 "Generated images: pixels on the long side when the request names no size")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cli.add_option("--image-latency-ms", config.image_latency_ms,
+                 "Sync image calls take this long on the mock's clock")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{3600000}));
+  cli.add_option("--video-latency-ms", config.video_latency_ms,
+                 "Sync video calls take this long on the mock's clock")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{3600000}));
+  cli.add_flag("--legacy-media-url-keys", config.legacy_media_url_keys,
+               "Also answer the older guides' top-level image_url / video_url");
+  cli.add_option("--max-num-generations", config.max_num_generations,
+                 "POST /api/ai/queue accepts num_generations 1..N (the newest OpenAPI says 12)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cli.add_option("--image-job-ms", config.image_job_processing_ms,
+                 "Async image jobs: time spent processing")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
+  cli.add_option("--video-job-ms", config.video_job_processing_ms,
+                 "Async video jobs: time spent processing")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
+  cli.add_option("--image-job-queued-ms", config.image_job_queued_ms,
+                 "Async image jobs: time spent queued before processing")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
+  cli.add_option("--video-job-queued-ms", config.video_job_queued_ms,
+                 "Async video jobs: time spent queued before processing")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
+  cli.add_option("--max-generations", config.max_generations,
+                 "Generations stored per namespace; the oldest finished ones are evicted first")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{10000000}));
+  cli.add_option("--max-media-files", config.max_media_files,
+                 "Media URLs kept; the oldest are forgotten first")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{100000000}));
+  cli.add_option("--queue-fail-marker", config.queue_fail_marker,
+                 "A queued job whose prompt contains this text fails (\"\" turns it off)")
+      ->capture_default_str();
+  cli.add_option("--event-keepalive-ms", config.event_keepalive_ms,
+                 "GET /api/events: idle time before a ': keep-alive' comment, on the mock's clock")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3600000}));
+  cli.add_option("--max-event-subscribers", config.max_event_subscribers,
+                 "Open GET /api/events streams allowed at once; 0: half the HTTP threads")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cli.set_config("--config", "", "JSON file with any of these options; the command line wins");
+  cli.config_formatter(std::make_shared<JsonConfig>());
+  cli.allow_config_extras(false);
+
   CLI11_PARSE(cli, argc, argv);
+  config.admin_enabled = !no_admin;
+  if (!rate_limit.empty()) config.rate_limit_per_s = parse_rate(rate_limit);
   config.log = log == "text" ? LogFormat::text : log == "json" ? LogFormat::json : LogFormat::off;
   config.clock_mode = clock == "manual" ? Clock::Mode::manual : Clock::Mode::real;
 

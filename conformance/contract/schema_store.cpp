@@ -53,25 +53,45 @@ std::string quoted_name(const std::string& description) {
   return description.substr(first + 1, last - first - 1);
 }
 
-// valijson recurses without end on some unresolvable references, so every `$ref` is checked
-// first: it must point into the document itself ("#...") or at a document of the store.
-void check_refs(const nlohmann::json& node, const SchemaStore* store) {
-  if (node.is_array()) {
-    for (const auto& item : node) check_refs(item, store);
-    return;
-  }
-  if (!node.is_object()) return;
-  for (const auto& [key, value] : node.items()) {
-    if (key == "$ref") {
-      if (!value.is_string()) throw std::invalid_argument("$ref must be a string");
-      const std::string ref = value;
+// valijson recurses without end on references it cannot resolve and on chains of local
+// references that lead back to where they started ({"$ref": "#"}), so every `$ref` is checked
+// first: it must point into the document itself ("#...") or at a document of the store, and a
+// chain of local references must reach a real schema.
+void check_refs(const nlohmann::json& root, const SchemaStore* store) {
+  std::vector<const nlohmann::json*> stack = {&root};
+  while (!stack.empty()) {
+    const nlohmann::json* node = stack.back();
+    stack.pop_back();
+    if (node->is_array()) {
+      for (const auto& item : *node) stack.push_back(&item);
+      continue;
+    }
+    if (!node->is_object()) continue;
+    if (auto ref_it = node->find("$ref"); ref_it != node->end()) {
+      if (!ref_it->is_string()) throw std::invalid_argument("$ref must be a string");
+      const std::string ref = *ref_it;
       if (ref.empty() || ref.front() != '#') {
         if (!store || !store->find_by_id(ref))
           throw std::invalid_argument("unresolved $ref to '" + ref + "'");
+      } else {
+        std::vector<const nlohmann::json*> chain = {node};
+        for (const nlohmann::json* at = node; at->is_object() && at->contains("$ref");) {
+          const auto& next_ref = (*at)["$ref"];
+          if (!next_ref.is_string() || next_ref.get<std::string>().rfind('#', 0) != 0) break;
+          try {
+            at = &root.at(nlohmann::json::json_pointer(next_ref.get<std::string>().substr(1)));
+          } catch (const std::exception&) {
+            throw std::invalid_argument("unresolved $ref to '" + next_ref.get<std::string>() + "'");
+          }
+          if (std::find(chain.begin(), chain.end(), at) != chain.end())
+            throw std::invalid_argument("$ref '" + ref + "' leads back to itself");
+          chain.push_back(at);
+        }
       }
-    } else if (key != "enum" && key != "const" && key != "default" && key != "examples") {
-      check_refs(value, store);
     }
+    for (const auto& [key, value] : node->items())
+      if (key != "enum" && key != "const" && key != "default" && key != "examples")
+        stack.push_back(&value);
   }
 }
 

@@ -17,6 +17,20 @@ int64_t Clock::now_ms() const {
   return manual_.load() ? frozen_ms_.load() : system_ms() + offset_ms_.load();
 }
 
+void Clock::reset(Mode mode, int64_t start_ms) {
+  frozen_ms_ = start_ms;
+  offset_ms_ = 0;
+  manual_ = mode == Mode::manual;
+  notify();
+}
+
+bool Clock::set_ms(int64_t ms) {
+  if (!manual_.load() || ms < frozen_ms_.load()) return false;
+  frozen_ms_ = ms;
+  notify();
+  return true;
+}
+
 void Clock::set_mode(Mode mode) {
   int64_t reading = now_ms();
   if (mode == Mode::manual) {

@@ -22,6 +22,10 @@ class Clock {
   int64_t now_s() const { return now_ms() / 1000; }
   Mode mode() const { return manual_.load() ? Mode::manual : Mode::real; }
 
+  // Back to a mode and a manual start time, as at construction.
+  void reset(Mode mode, int64_t start_ms);
+  // Sets manual time (returns false in real mode or when it would go backwards).
+  bool set_ms(int64_t ms);
   // Switching keeps the current reading, so time never jumps when the mode changes.
   void set_mode(Mode mode);
   // Moves manual time forward (ignored for negative values) and tells the listeners.

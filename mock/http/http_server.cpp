@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include "../app.hpp"
@@ -27,24 +28,38 @@ Request to_request(const httplib::Request& in) {
 
 class SinkAdapter : public StreamSink {
  public:
-  explicit SinkAdapter(httplib::DataSink& sink) : sink_(sink) {}
+  SinkAdapter(httplib::DataSink& sink, const std::atomic<bool>* stopping)
+      : sink_(sink), stopping_(stopping) {}
   bool write(std::string_view bytes) override {
-    return sink_.is_writable() && sink_.write(bytes.data(), bytes.size());
+    return alive() && sink_.write(bytes.data(), bytes.size());
   }
-  bool alive() const override { return sink_.is_writable(); }
+  // A server that is stopping ends its streams, or stop() would wait for them forever.
+  bool alive() const override {
+    return !aborted_ && !(stopping_ && stopping_->load()) && sink_.is_writable();
+  }
+  void abort() override { aborted_ = true; }
+  bool aborted() const { return aborted_; }
 
  private:
   httplib::DataSink& sink_;
+  const std::atomic<bool>* stopping_;
+  bool aborted_ = false;
 };
 
-void write_response(const Response& in, httplib::Response& out) {
+void write_response(const Response& in, httplib::Response& out,
+                    const std::atomic<bool>* stopping = nullptr) {
   out.status = in.status;
   for (const auto& [name, value] : in.headers) out.set_header(name, value);
-  if (in.stream) {
+  if (in.drop) {
+    // A provider that fails at once makes httplib close the connection after the headers.
+    out.set_content_provider(1, in.content_type,
+                             [](size_t, size_t, httplib::DataSink&) { return false; });
+  } else if (in.stream) {
     auto stream = in.stream;
-    out.set_chunked_content_provider(in.content_type, [stream](size_t, httplib::DataSink& sink) {
-      SinkAdapter adapter(sink);
+    out.set_chunked_content_provider(in.content_type, [stream, stopping](size_t, httplib::DataSink& sink) {
+      SinkAdapter adapter(sink, stopping);
       stream(adapter);
+      if (adapter.aborted()) return false;  // httplib closes the connection
       sink.done();
       return true;
     });
@@ -57,9 +72,7 @@ void write_response(const Response& in, httplib::Response& out) {
 
 HttpServer::HttpServer(MockApp& app) : app_(app), server_(std::make_unique<httplib::Server>()) {
   const Config& config = app_.config();
-  int threads = config.worker_threads > 0
-                    ? config.worker_threads
-                    : static_cast<int>(std::max(8u, std::thread::hardware_concurrency() * 8));
+  int threads = http_pool_threads(config);  // event streams are capped below it
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(config.keep_alive_max_requests);
@@ -69,7 +82,7 @@ HttpServer::HttpServer(MockApp& app) : app_(app), server_(std::make_unique<httpl
   server_->set_payload_max_length(config.max_body_bytes);
 
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
-    write_response(app_.handle(to_request(req)), res);
+    write_response(app_.handle(to_request(req)), res, &stopping_);
   };
   // httplib 0.11 waits for the peer to close when a POST has neither Content-Length nor chunked
   // encoding (curl -X POST without -d does that); HTTP/1.1 says such a request has no body.
@@ -83,10 +96,11 @@ HttpServer::HttpServer(MockApp& app) : app_(app), server_(std::make_unique<httpl
         })) {
       auto detail = "request body is larger than " + std::to_string(app_.config().max_body_bytes) +
                     " bytes or could not be read";
-      write_response(app_.pipeline().error_response(ApiError("payload_too_large", {{"detail", detail}})), res);
+      write_response(app_.pipeline().error_response(ApiError("payload_too_large", {{"detail", detail}})),
+                     res, &stopping_);
       return;
     }
-    write_response(app_.handle(request), res);
+    write_response(app_.handle(request), res, &stopping_);
   };
   server_->Get(".*", dispatch);
   server_->Options(".*", dispatch);
@@ -107,7 +121,7 @@ HttpServer::HttpServer(MockApp& app) : app_(app), server_(std::make_unique<httpl
                                            : "malformed request (" + req.method + " " + req.path + ")";
     auto r = app_.pipeline().error_response(ApiError(kind, {{"detail", detail}}));
     r.status = res.status;
-    write_response(r, res);
+    write_response(r, res, &stopping_);
   });
 }
 
@@ -120,6 +134,10 @@ int HttpServer::bind(const std::string& host, int port) {
 
 void HttpServer::serve() { server_->listen_after_bind(); }
 
-void HttpServer::stop() { server_->stop(); }
+void HttpServer::stop() {
+  stopping_ = true;
+  app_.clock().notify();  // wakes streams waiting on the clock so they see the stop
+  server_->stop();
+}
 
 }  // namespace oxen::mock

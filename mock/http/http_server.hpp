@@ -1,6 +1,7 @@
 #pragma once
 // Serves a MockApp over HTTP with cpp-httplib, tuned deliberately: its defaults (Nagle on,
 // 5 requests per connection, a pool the size of the core count) cost two orders of magnitude.
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,7 @@ class HttpServer {
  private:
   MockApp& app_;
   std::unique_ptr<httplib::Server> server_;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace oxen::mock

@@ -35,6 +35,7 @@ nlohmann::json ServeEvent::to_json() const {
   for (const auto& [name, value] : headers) headers_json[name] = value;
   nlohmann::json j = {{"sequence", sequence},
                       {"timestamp_ms", timestamp_ms},
+                      {"namespace", ns},
                       {"method", method},
                       {"path", path},
                       {"query", query},
@@ -75,6 +76,11 @@ std::vector<ServeEvent> Journal::snapshot() const {
 void Journal::clear() {
   std::lock_guard lock(mutex_);
   events_.clear();
+}
+
+void Journal::clear(const std::string& ns) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(events_, [&](const ServeEvent& e) { return e.ns == ns; });
 }
 
 uint64_t Journal::total_recorded() const {

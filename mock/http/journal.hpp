@@ -16,6 +16,7 @@ namespace oxen::mock {
 struct ServeEvent {
   uint64_t sequence = 0;
   int64_t timestamp_ms = 0;  // mock clock
+  std::string ns;  // X-Mock-Namespace of the call, "" for the default namespace
   std::string method, path, query;
   Headers headers;   // redacted
   std::string body;  // capped and redacted
@@ -42,6 +43,7 @@ class Journal {
   void record(ServeEvent event, const std::string& secret);
   std::vector<ServeEvent> snapshot() const;
   void clear();
+  void clear(const std::string& ns);  // only the events of one namespace
   uint64_t total_recorded() const;
   size_t capacity() const { return capacity_; }
   size_t body_cap() const { return body_cap_; }

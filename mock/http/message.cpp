@@ -30,4 +30,11 @@ Response Response::json(const nlohmann::json& value, int status) {
   return r;
 }
 
+Response Response::json_text(std::string serialized, int status) {
+  Response r;
+  r.status = status;
+  r.body = std::move(serialized);
+  return r;
+}
+
 }  // namespace oxen::mock

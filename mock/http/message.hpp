@@ -30,12 +30,15 @@ struct Request {
   std::optional<std::string> query_param(const std::string& name) const;
 };
 
-// Writes the frames of a streamed response; returns false once the client has gone.
+// Writes the frames of a streamed response, one write per frame (faults count frames by
+// writes); write returns false once the client has gone or the stream was cut.
 class StreamSink {
  public:
   virtual ~StreamSink() = default;
   virtual bool write(std::string_view bytes) = 0;
   virtual bool alive() const = 0;
+  // Ends the response by closing the connection, without the terminating chunk.
+  virtual void abort() = 0;
 };
 
 struct Response {
@@ -45,8 +48,11 @@ struct Response {
   std::string body;
   // When set, the body is produced incrementally by this function (server-sent events).
   std::function<void(StreamSink&)> stream;
+  // Close the connection after the status line and headers, without a body (a fault).
+  bool drop = false;
 
   static Response json(const nlohmann::json& value, int status = 200);
+  static Response json_text(std::string serialized, int status = 200);
 };
 
 }  // namespace oxen::mock

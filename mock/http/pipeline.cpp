@@ -3,6 +3,8 @@
 #include <chrono>
 #include <iostream>
 
+#include "../faults/faulty_stream.hpp"
+
 namespace oxen::mock {
 
 namespace {
@@ -36,7 +38,18 @@ std::string lower(std::string s) {
   return s;
 }
 
+bool changes_state(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
 }  // namespace
+
+bool valid_namespace(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
 
 Pipeline::Pipeline(const Config& config, const ErrorCatalog& errors, Journal& journal,
                    const Clock& clock, Worlds& worlds, const SchemaStore& schemas)
@@ -45,12 +58,35 @@ Pipeline::Pipeline(const Config& config, const ErrorCatalog& errors, Journal& jo
       journal_(journal),
       clock_(clock),
       worlds_(worlds),
-      schemas_(schemas) {}
+      schemas_(schemas),
+      rate_limiter_(clock, config.rate_limit_per_s) {}
 
 Response Pipeline::error_response(const ApiError& error) const {
   auto rendered = errors_.render(error);
   Response r = Response::json(rendered.body, rendered.status);
   for (auto& [name, value] : rendered.headers) r.headers.emplace(name, value);
+  return r;
+}
+
+Response Pipeline::fault_response(int status, int retry_after_s) const {
+  std::string kind;
+  switch (status) {
+    case 400: kind = "invalid_params"; break;
+    case 401: kind = "unauthenticated"; break;
+    case 404: kind = "resource_not_found"; break;
+    case 429: kind = "rate_limited"; break;
+    case 503: kind = "service_unavailable"; break;
+    default: kind = "unknown_error";
+  }
+  if ((status == 429 || status == 503) && retry_after_s < 0) retry_after_s = 1;
+  ApiError::Params params{{"detail", "injected fault"}};
+  if (retry_after_s >= 0) params["retry_after"] = std::to_string(retry_after_s);
+  Response r = error_response(ApiError(kind, params));
+  r.status = status;
+  if (retry_after_s >= 0) {
+    r.headers.erase("Retry-After");
+    r.headers.emplace("Retry-After", std::to_string(retry_after_s));
+  }
   return r;
 }
 
@@ -68,6 +104,12 @@ std::string Pipeline::authenticate(const Request& request) const {
       std::find(config_.api_keys.begin(), config_.api_keys.end(), token) == config_.api_keys.end())
     throw ApiError("unauthenticated", {{"reason", "unknown API key"}});
   return token;
+}
+
+void Pipeline::check_admin_token(const Request& request) const {
+  if (config_.admin_token.empty()) return;
+  if (request.header("X-Mock-Admin-Token").value_or("") != config_.admin_token)
+    throw ApiError("unauthenticated", {{"reason", "admin token required"}});
 }
 
 nlohmann::json Pipeline::parse_body(const Request& request) const {
@@ -95,8 +137,24 @@ void Pipeline::validate_body(const Route& route, const nlohmann::json& body,
   throw invalid_params(describe(event.request_findings.front()));
 }
 
+std::optional<FaultAction> Pipeline::choose_fault(const Request& request, const Context& ctx) const {
+  if (auto header = request.header("X-Mock-Fault")) {
+    try {
+      return parse_fault_header(*header);
+    } catch (const std::invalid_argument& e) {
+      throw invalid_params(std::string("X-Mock-Fault: ") + e.what());
+    }
+  }
+  FaultCall call{request.method, request.path, "", ctx.api_key};
+  if (ctx.body.is_object() && ctx.body.contains("model") && ctx.body["model"].is_string())
+    call.model = ctx.body["model"];
+  else if (ctx.params.count("id"))
+    call.model = ctx.params.at("id");
+  return ctx.world.faults.pick(call);
+}
+
 void Pipeline::self_check(const Route* route, const Response& response, ServeEvent& event) const {
-  if (response.stream || response.content_type != "application/json") return;
+  if (response.stream || response.drop || response.content_type != "application/json") return;
   std::string schema;
   nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
   if (response.status >= 400)
@@ -105,6 +163,24 @@ void Pipeline::self_check(const Route* route, const Response& response, ServeEve
     schema = route->response_schema;
   if (schema.empty() || !schemas_.has(schema)) return;
   event.response_findings = schemas_.validate(schema, body);
+}
+
+void Pipeline::log(const ServeEvent& event) const {
+  if (config_.log == LogFormat::off) return;
+  std::string line;
+  if (config_.log == LogFormat::json) {
+    line = nlohmann::json{{"method", event.method},      {"path", event.path},
+                          {"status", event.status},      {"duration_us", event.duration_us},
+                          {"error", event.error_kind},   {"fault", event.fault},
+                          {"namespace", event.ns}}
+               .dump();
+  } else {
+    line = event.method + " " + event.path + " " + std::to_string(event.status) + " " +
+           std::to_string(event.duration_us) + "us" +
+           (event.error_kind.empty() ? "" : " " + event.error_kind) +
+           (event.fault.empty() ? "" : " fault(" + event.fault + ")");
+  }
+  std::cerr << line + "\n";
 }
 
 Response Pipeline::handle(const Request& request) {
@@ -119,8 +195,13 @@ Response Pipeline::handle(const Request& request) {
 
   std::string token;
   Response response;
+  World* world = nullptr;
   auto match = router_.match(request.method, request.path);
+  const bool internal = match.route && match.route->internal;
   try {
+    event.ns = request.header("X-Mock-Namespace").value_or("");
+    if (!event.ns.empty() && !valid_namespace(event.ns))
+      throw invalid_params("X-Mock-Namespace: 1 to 64 characters of A-Z a-z 0-9 . _ -");
     if (!match.route) {
       if (!match.allowed_methods.empty()) {
         std::string allowed;
@@ -132,14 +213,39 @@ Response Pipeline::handle(const Request& request) {
     }
     const Route& route = *match.route;
     event.route = route.pattern;
+    if (internal) check_admin_token(request);
     if (route.authenticated) token = authenticate(request);
-    World& world = worlds_.get(request.header("X-Mock-Namespace").value_or(""));
-    Context ctx{request, std::move(match.params), nullptr, token, event, world};
-    if (route.json_body) {
-      ctx.body = parse_body(request);
-      validate_body(route, ctx.body, event);
+    if (!internal && rate_limiter_.enabled()) {
+      if (int wait_s = rate_limiter_.take(token); wait_s > 0)
+        throw ApiError("rate_limited", {{"retry_after", std::to_string(wait_s)},
+                                        {"detail", "more than the configured requests per second"}});
     }
-    response = route.handler(ctx);
+    world = &worlds_.get(event.ns);
+    Context ctx{request, std::move(match.params), nullptr, token, event, *world};
+    if (route.json_body) ctx.body = parse_body(request);
+    std::optional<FaultAction> fault;
+    if (!internal) fault = choose_fault(request, ctx);
+    if (fault) {
+      event.fault = fault->describe();
+      if (fault->delay_ms > 0) clock_.sleep_until(clock_.now_ms() + fault->delay_ms);
+    }
+    if (fault && fault->drop) {
+      response.drop = true;
+    } else if (fault && fault->status) {
+      response = fault_response(fault->status, fault->retry_after_s);
+    } else {
+      if (route.json_body) validate_body(route, ctx.body, event);
+      response = route.handler(ctx);
+      if (fault && response.stream) {
+        auto inner = std::move(response.stream);
+        auto action = *fault;
+        const Clock* clock = &clock_;
+        response.stream = [inner, action, clock](StreamSink& sink) {
+          FaultyStream faulty(sink, action, *clock);
+          inner(faulty);
+        };
+      }
+    }
   } catch (const ApiError& e) {
     event.error_kind = e.kind();
     response = error_response(e);
@@ -156,21 +262,11 @@ Response Pipeline::handle(const Request& request) {
   event.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();
-  if (config_.log != LogFormat::off) {
-    std::string line;
-    if (config_.log == LogFormat::json) {
-      line = nlohmann::json{{"method", event.method},    {"path", event.path},
-                            {"status", event.status},    {"duration_us", event.duration_us},
-                            {"error", event.error_kind}}
-                 .dump();
-    } else {
-      line = event.method + " " + event.path + " " + std::to_string(event.status) + " " +
-             std::to_string(event.duration_us) + "us" +
-             (event.error_kind.empty() ? "" : " " + event.error_kind);
-    }
-    std::cerr << line + "\n";
-  }
-  journal_.record(std::move(event), token);
+  log(event);
+  const std::string ns = event.ns;
+  if (!internal) journal_.record(std::move(event), token);
+  if (world && on_change_ && changes_state(request.method) && response.status < 300 && !response.drop)
+    on_change_(ns, *world);
   return response;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Every request passes the same stations:
-//   route -> authenticate -> parse + validate request -> handler -> self-check -> journal.
+//   route -> namespace -> authenticate -> rate limit -> parse body -> faults -> validate
+//   -> handler -> (stream faults) -> self-check -> journal -> persist.
 // A handler only does its endpoint's work.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -9,9 +11,10 @@
 #include "../config.hpp"
 #include "../core/api_error.hpp"
 #include "../core/clock.hpp"
-#include "journal.hpp"
-#include "router.hpp"
 #include "../world/world.hpp"
+#include "journal.hpp"
+#include "rate_limiter.hpp"
+#include "router.hpp"
 
 namespace oxen::mock {
 
@@ -26,12 +29,23 @@ class Pipeline {
   // Renders an error kind into its documented response (also used by the HTTP layer for errors
   // it detects itself, such as an oversized body).
   Response error_response(const ApiError& error) const;
+  // The documented error answer for an injected status (429 carries Retry-After).
+  Response fault_response(int status, int retry_after_s) const;
+
+  // Called after every successful change of a namespace's state (POST/PUT/DELETE answered 2xx).
+  void on_change(std::function<void(const std::string& ns, World&)> listener) {
+    on_change_ = std::move(listener);
+  }
+  RateLimiter& rate_limiter() { return rate_limiter_; }
 
  private:
   std::string authenticate(const Request& request) const;  // returns the token or throws
+  void check_admin_token(const Request& request) const;
   nlohmann::json parse_body(const Request& request) const;
   void validate_body(const Route& route, const nlohmann::json& body, ServeEvent& event) const;
+  std::optional<FaultAction> choose_fault(const Request& request, const Context& ctx) const;
   void self_check(const Route* route, const Response& response, ServeEvent& event) const;
+  void log(const ServeEvent& event) const;
 
   const Config& config_;
   const ErrorCatalog& errors_;
@@ -39,7 +53,12 @@ class Pipeline {
   const Clock& clock_;
   Worlds& worlds_;
   const SchemaStore& schemas_;
+  RateLimiter rate_limiter_;
   Router router_;
+  std::function<void(const std::string&, World&)> on_change_;
 };
+
+// Valid X-Mock-Namespace values: 1-64 of [A-Za-z0-9._-].
+bool valid_namespace(const std::string& name);
 
 }  // namespace oxen::mock

@@ -38,6 +38,7 @@ struct Route {
   std::string response_schema;  // contract schema of a 200 JSON answer, for the self-check
   bool json_body = false;       // parse the body as JSON (implied by request_schema)
   bool authenticated = true;
+  bool internal = false;  // the admin API: no API key, faults, rate limit or journal
   // Maps a request-schema violation ("<pointer> <rule>", e.g. "/model required") to an error
   // kind, for endpoints whose docs give a specific message for that case.
   std::map<std::string, std::string> violation_errors;
@@ -48,6 +49,7 @@ struct Route {
   Route& response(std::string schema) { response_schema = std::move(schema); return *this; }
   Route& json() { json_body = true; return *this; }
   Route& open() { authenticated = false; return *this; }
+  Route& admin() { authenticated = false; internal = true; return *this; }
   Route& on_violation(const std::string& pointer_rule, std::string kind) {
     violation_errors[pointer_rule] = std::move(kind);
     return *this;

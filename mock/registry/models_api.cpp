@@ -18,6 +18,8 @@ void add_models_routes(Router& router) {
     const auto& r = ctx.request;
     ModelFilter filter{r.query_param("developer_name"), r.query_param("action"),
                        r.query_param("provider_name")};
+    if (!filter.developer_name && !filter.action && !filter.provider_name)
+      return Response::json_text(*ctx.world.registry.list_body());
     return Response::json(list_body(ctx.world.registry.list(filter)));
   }).response("model_list");
 
@@ -41,9 +43,9 @@ void add_models_routes(Router& router) {
     auto status = ctx.request.query_param("deployment_status");
     if (status && *status != "live")
       throw invalid_params("deployment_status: must be \"live\" when given");
-    auto model = ctx.world.registry.find(ctx.param("id"));
+    auto model = ctx.world.registry.model_body(ctx.param("id"));
     if (!model) throw ApiError("model_not_found", {{"id", ctx.param("id")}});
-    return Response::json(*model);
+    return Response::json_text(*model);
   }).response("model");
 
   router.del("/api/ai/models/{id+}", [](Context& ctx) {

@@ -67,7 +67,42 @@ void Registry::reset() {
   std::lock_guard lock(mutex_);
   order_ = initial_order_;
   entries_.clear();
+  changed_locked();
   for (const auto& [id, model] : initial_) entries_[id] = Entry{model, std::nullopt};
+}
+
+nlohmann::json Registry::export_state() const {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  nlohmann::json models = nlohmann::json::array(), pending = nlohmann::json::object();
+  for (const auto& id : order_) {
+    const auto& entry = entries_.at(id);
+    models.push_back(entry.model);
+    if (entry.pending)
+      pending[id] = {{"event", entry.pending->event}, {"due_ms", entry.pending->due_ms}};
+  }
+  return {{"models", models}, {"pending", pending}};
+}
+
+void Registry::import_state(const nlohmann::json& state) {
+  std::vector<std::string> order;
+  std::map<std::string, Entry> entries;
+  for (const auto& model : state.at("models")) {
+    std::string id = model.at("id");
+    if (!entries.emplace(id, Entry{model, std::nullopt}).second)
+      throw std::invalid_argument("duplicate model id '" + id + "'");
+    order.push_back(id);
+  }
+  const auto pending = state.value("pending", nlohmann::json::object());
+  for (const auto& [id, p] : pending.items()) {
+    auto it = entries.find(id);
+    if (it == entries.end()) throw std::invalid_argument("pending transition for unknown model '" + id + "'");
+    it->second.pending = Pending{p.at("event"), p.at("due_ms")};
+  }
+  std::lock_guard lock(mutex_);
+  order_ = std::move(order);
+  entries_ = std::move(entries);
+  changed_locked();
 }
 
 size_t Registry::size() const {
@@ -86,13 +121,43 @@ std::string Registry::status_of(const nlohmann::json& model) {
   return deployments[0].value("status", "unknown");
 }
 
+void Registry::changed_locked() const {
+  list_body_.reset();
+  model_bodies_.clear();
+}
+
 void Registry::settle_locked(int64_t now_ms) const {
   for (auto& [id, entry] : entries_) {
     if (!entry.pending || entry.pending->due_ms > now_ms) continue;
     auto next = machine_.next(status_of(entry.model), entry.pending->event);
     if (next) entry.model["deployments"][0]["status"] = *next;
     entry.pending.reset();
+    changed_locked();
   }
+}
+
+std::shared_ptr<const std::string> Registry::list_body() const {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  if (!list_body_) {
+    auto data = nlohmann::json::array();
+    for (const auto& id : order_) data.push_back(entries_.at(id).model);
+    list_body_ = std::make_shared<const std::string>(
+        nlohmann::json{{"object", "list"}, {"data", std::move(data)}}.dump());
+  }
+  return list_body_;
+}
+
+std::shared_ptr<const std::string> Registry::model_body(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  auto cached = model_bodies_.find(id);
+  if (cached != model_bodies_.end()) return cached->second;
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return nullptr;
+  auto body = std::make_shared<const std::string>(it->second.model.dump());
+  model_bodies_.emplace(id, body);
+  return body;
 }
 
 Registry::Entry& Registry::entry_locked(const std::string& id) {
@@ -144,12 +209,16 @@ nlohmann::json Registry::act_locked(Entry& entry, const std::string& action) {
   const std::string id = entry.model.at("id");
   if (entry.model.value("model_type", "base") != "custom")
     throw ApiError("base_model_not_deployable", {{"id", id}, {"action", action}});
-  if (status_of(entry.model).empty()) entry.model["deployments"] = {{{"status", "unknown"}}};
+  if (status_of(entry.model).empty()) {
+    entry.model["deployments"] = {{{"status", "unknown"}}};
+    changed_locked();
+  }
   std::string from = status_of(entry.model);
   auto to = machine_.next(from, action);
   if (!to) throw ApiError("deployment_transition_refused", {{"id", id}, {"action", action}, {"status", from}});
   if (*to == from) return entry.model;  // repeats are idempotent and keep any pending event
   entry.model["deployments"][0]["status"] = *to;
+  changed_locked();
   Timing timing = timing_for(id);
   int64_t now = clock_.now_ms();
   if (*to == "deploying")
@@ -182,6 +251,7 @@ nlohmann::json Registry::remove(const std::string& id) {
   nlohmann::json model = std::move(entry.model);
   entries_.erase(id);
   order_.erase(std::find(order_.begin(), order_.end(), id));
+  changed_locked();
   return model;
 }
 

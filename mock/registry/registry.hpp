@@ -2,6 +2,7 @@
 // The models registry: the fixture's models, and the deployments of custom models moving through
 // the declared deployment state machine on the mock's clock. Safe to use from many threads.
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -26,6 +27,10 @@ class Registry {
            const StateMachine& machine = StateMachine::builtin("deployment"));
 
   nlohmann::json list(const ModelFilter& filter = {}) const;  // array of Model objects
+  // The serialized `{"object":"list","data":[...]}` of the unfiltered list and one model's
+  // serialized object, kept until the registry changes: the hot paths of clients and load tests.
+  std::shared_ptr<const std::string> list_body() const;
+  std::shared_ptr<const std::string> model_body(const std::string& id) const;  // null: unknown
   nlohmann::json search(const std::string& text) const;       // case-insensitive id/name substring
   std::optional<nlohmann::json> find(const std::string& id) const;
 
@@ -39,6 +44,9 @@ class Registry {
   std::optional<std::string> deployment_status(const std::string& id) const;
 
   void reset();  // back to the fixture's state
+  // The whole state as JSON ({models, pending}) and back; import replaces everything at once.
+  nlohmann::json export_state() const;
+  void import_state(const nlohmann::json& state);
   size_t size() const;
 
  private:
@@ -57,6 +65,7 @@ class Registry {
   };
 
   void settle_locked(int64_t now_ms) const;
+  void changed_locked() const;
   Entry& entry_locked(const std::string& id);
   nlohmann::json act_locked(Entry& entry, const std::string& action);
   Timing timing_for(const std::string& id) const;
@@ -72,6 +81,8 @@ class Registry {
   mutable std::mutex mutex_;
   std::vector<std::string> order_;
   mutable std::map<std::string, Entry> entries_;
+  mutable std::shared_ptr<const std::string> list_body_;
+  mutable std::map<std::string, std::shared_ptr<const std::string>> model_bodies_;
 };
 
 }  // namespace oxen::mock

@@ -73,10 +73,15 @@ std::string escape_pointer_token(const std::string& token) {
 }  // namespace
 
 Fixtures Fixtures::load(const std::string& dir) {
+  std::map<std::string, std::string> overlay;
+  if (!dir.empty()) overlay = read_dir(dir);
+  return from_files(std::move(overlay));
+}
+
+Fixtures Fixtures::from_files(std::map<std::string, std::string> overlay) {
   Fixtures f;
   for (const auto& file : embedded_fixtures()) f.files[std::string(file.path)] = std::string(file.data);
-  if (!dir.empty())
-    for (auto& [path, bytes] : read_dir(dir)) f.files[path] = std::move(bytes);
+  for (auto& [path, bytes] : overlay) f.files[path] = std::move(bytes);
   f.models = parse_checked(f.files, "models.json", "fixture_models");
   check_models(f.models);
   f.deployments = parse_checked(f.files, "deployments.json", "fixture_deployments");
@@ -87,6 +92,7 @@ Fixtures Fixtures::load(const std::string& dir) {
     if (!known) throw FixtureError("deployments.json", "/models/" + escape_pointer_token(id), "no model with this id in models.json");
   }
   f.errors = parse_checked(f.files, "errors.json", "fixture_errors");
+  f.chat_scripts = parse_checked(f.files, "chat_scripts.json", "fixture_chat_scripts");
   return f;
 }
 

@@ -19,11 +19,14 @@ struct Fixtures {
   nlohmann::json models;       // models.json
   nlohmann::json deployments;  // deployments.json
   nlohmann::json errors;       // errors.json
+  nlohmann::json chat_scripts;  // chat_scripts.json
   std::map<std::string, std::string> files;  // every fixture file by relative path
 
   // Loads the built-in fixtures, overlaid by `dir` when not empty; validates every JSON fixture
   // against its schema. Throws FixtureError.
   static Fixtures load(const std::string& dir = "");
+  // The same from files in memory (relative path -> bytes) laid over the built-in ones.
+  static Fixtures from_files(std::map<std::string, std::string> overlay);
 };
 
 }  // namespace oxen::mock

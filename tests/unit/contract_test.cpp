@@ -112,6 +112,21 @@ TEST_CASE("a document that is not a schema is refused at compile time") {
   CHECK_THROWS_AS(oxen::compile_schema(json(42)), std::invalid_argument);
   CHECK_THROWS_AS(oxen::compile_schema(json::parse(R"({"$ref": "nowhere.schema.json"})")),
                   std::invalid_argument);
+  SUBCASE("references that lead back to themselves") {
+    for (auto text : {R"({"$ref": "#"})",
+                      R"({"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}},
+                          "properties": {"x": {"$ref": "#/definitions/a"}}})",
+                      R"({"$ref": "#/definitions/missing"})"}) {
+      CAPTURE(text);
+      CHECK_THROWS_AS(oxen::compile_schema(json::parse(text)), std::invalid_argument);
+    }
+  }
+  SUBCASE("a recursive schema that consumes structure is fine") {
+    auto tree = oxen::compile_schema(json::parse(R"({"type": "object",
+      "properties": {"children": {"type": "array", "items": {"$ref": "#"}}}})"));
+    CHECK(tree.accepts(json::parse(R"({"children": [{"children": []}]})")));
+    CHECK_FALSE(tree.accepts(json::parse(R"({"children": [1]})")));
+  }
 }
 
 TEST_CASE("cross-document references resolve inside the store") {

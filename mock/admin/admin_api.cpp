@@ -1,0 +1,144 @@
+#include "admin_api.hpp"
+
+#include "../app.hpp"
+
+namespace oxen::mock {
+
+namespace {
+
+nlohmann::json clock_json(const Clock& clock) {
+  return {{"mode", clock.mode() == Clock::Mode::manual ? "manual" : "real"},
+          {"now_ms", clock.now_ms()}};
+}
+
+// Journal entries of the caller's namespace that pass the query's filters.
+nlohmann::json journal_json(const Journal& journal, const Context& ctx) {
+  const auto& q = ctx.request;
+  auto method = q.query_param("method"), path = q.query_param("path"),
+       status = q.query_param("status"), since = q.query_param("since");
+  int64_t since_seq = 0;
+  if (since) {
+    try {
+      since_seq = std::stoll(*since);
+    } catch (const std::exception&) {
+      throw invalid_params("since: expected a sequence number");
+    }
+  }
+  auto out = nlohmann::json::array();
+  for (const auto& e : journal.snapshot()) {
+    if (e.ns != ctx.event.ns) continue;
+    if (method && e.method != *method) continue;
+    if (path && !glob_match(*path, e.path)) continue;
+    if (status && std::to_string(e.status) != *status) continue;
+    if (static_cast<int64_t>(e.sequence) <= since_seq) continue;
+    out.push_back(e.to_json());
+  }
+  return {{"count", out.size()}, {"total_recorded", journal.total_recorded()}, {"requests", out}};
+}
+
+nlohmann::json faults_json(const Faults& faults) {
+  auto list = nlohmann::json::array();
+  for (const auto& rule : faults.list()) list.push_back(rule.to_json());
+  return {{"faults", list}};
+}
+
+}  // namespace
+
+int64_t parse_duration_ms(const std::string& text) {
+  size_t unit_at = text.find_first_not_of("0123456789.");
+  if (unit_at == 0 || unit_at == std::string::npos) throw std::invalid_argument("no unit");
+  double value = std::stod(text.substr(0, unit_at));
+  std::string unit = text.substr(unit_at);
+  double scale = unit == "ms" ? 1 : unit == "s" ? 1e3 : unit == "m" ? 60e3 : unit == "h" ? 3600e3 : -1;
+  if (scale < 0) throw std::invalid_argument("unknown unit '" + unit + "'");
+  return static_cast<int64_t>(value * scale);
+}
+
+void add_admin_routes(Router& router, MockApp& app) {
+  router.get("/__admin/health", [&app](Context&) {
+    return Response::json({{"status", "ok"},
+                           {"version", OXEN_MOCK_VERSION},
+                           {"clock", clock_json(app.clock())},
+                           {"requests_recorded", app.journal().total_recorded()},
+                           {"namespaces", app.worlds().names()}});
+  }).admin().response("admin_health");
+
+  router.post("/__admin/reset", [&app](Context& ctx) {
+    if (ctx.event.ns.empty()) {
+      app.reset();
+    } else {
+      ctx.world.reset();
+      app.journal().clear(ctx.event.ns);
+    }
+    return Response::json({{"status", "reset"}, {"namespace", ctx.event.ns}});
+  }).admin();
+
+  router.get("/__admin/requests", [&app](Context& ctx) {
+    return Response::json(journal_json(app.journal(), ctx));
+  }).admin().response("admin_requests");
+
+  router.del("/__admin/requests", [&app](Context& ctx) {
+    app.journal().clear(ctx.event.ns);
+    return Response::json({{"status", "cleared"}});
+  }).admin();
+
+  router.get("/__admin/clock", [&app](Context&) {
+    return Response::json(clock_json(app.clock()));
+  }).admin().response("admin_clock");
+
+  router.post("/__admin/clock", [&app](Context& ctx) {
+    Clock& clock = app.clock();
+    const auto& body = ctx.body;
+    if (body.contains("mode"))
+      clock.set_mode(body["mode"] == "manual" ? Clock::Mode::manual : Clock::Mode::real);
+    if (body.contains("now_ms") && !clock.set_ms(body["now_ms"]))
+      throw invalid_params("/now_ms: needs manual mode and must not go backwards");
+    if (body.contains("advance")) {
+      int64_t ms = body["advance"].is_number() ? body["advance"].get<int64_t>()
+                                               : parse_duration_ms(body["advance"]);
+      if (!clock.advance(ms)) throw invalid_params("/advance: the clock is in real mode");
+    }
+    return Response::json(clock_json(clock));
+  }).admin().request("admin_clock_request").response("admin_clock");
+
+  router.get("/__admin/faults", [](Context& ctx) {
+    return Response::json(faults_json(ctx.world.faults));
+  }).admin().response("admin_faults");
+
+  router.post("/__admin/faults", [](Context& ctx) {
+    FaultRule rule;
+    try {
+      rule = parse_fault_rule(ctx.body);
+    } catch (const std::invalid_argument& e) {
+      throw invalid_params(e.what());
+    }
+    rule.id = ctx.world.faults.add(rule);
+    return Response::json(rule.to_json(), 201);
+  }).admin().request("admin_fault_rule");
+
+  router.del("/__admin/faults", [](Context& ctx) {
+    ctx.world.faults.clear();
+    return Response::json({{"status", "cleared"}});
+  }).admin();
+
+  router.del("/__admin/faults/{id}", [](Context& ctx) {
+    if (!ctx.world.faults.remove(ctx.param("id")))
+      throw ApiError("resource_not_found", {{"detail", "no fault rule '" + ctx.param("id") + "'"}});
+    return Response::json({{"status", "deleted"}, {"id", ctx.param("id")}});
+  }).admin();
+
+  router.get("/__admin/state", [](Context& ctx) {
+    return Response::json(ctx.world.export_state());
+  }).admin().response("admin_state");
+
+  router.post("/__admin/state", [](Context& ctx) {
+    try {
+      ctx.world.import_state(ctx.body);
+    } catch (const std::exception& e) {
+      throw invalid_params(std::string("state: ") + e.what());
+    }
+    return Response::json(ctx.world.export_state());
+  }).admin().request("admin_state").response("admin_state");
+}
+
+}  // namespace oxen::mock

@@ -1,0 +1,28 @@
+#pragma once
+// --state-file: the default namespace's state on disk. Writes are atomic (write a temporary file,
+// fsync, rename over the old one, fsync the folder), so a crash at any moment leaves either the
+// old or the new state; a file that does not load stops start-up instead of starting empty.
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace oxen::mock {
+
+class StateFile {
+ public:
+  explicit StateFile(std::string path) : path_(std::move(path)) {}
+
+  // The saved state, nullopt when no file exists yet. Throws std::runtime_error naming the file
+  // and the reason when it exists but is not a valid state document.
+  std::optional<nlohmann::json> load() const;
+  // Throws std::runtime_error when the state cannot be written.
+  void save(const nlohmann::json& state);
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::mutex mutex_;
+};
+
+}  // namespace oxen::mock

@@ -1,0 +1,160 @@
+// The oxen-mock program as a user runs it: command line, config file, signals, state file.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "contract_checks.hpp"
+#include "mock_process.hpp"
+
+using nlohmann::json;
+using oxen::test::MockProcess;
+namespace fs = std::filesystem;
+
+namespace {
+
+httplib::Client client(const MockProcess& p, const std::string& key = "k") {
+  httplib::Client c("127.0.0.1", p.port());
+  c.set_read_timeout(10, 0);
+  if (!key.empty()) c.set_bearer_token_auth(key.c_str());
+  return c;
+}
+
+fs::path temp_path(const std::string& name) {
+  return fs::temp_directory_path() / ("oxen-mock-" + std::to_string(::getpid()) + "-" + name);
+}
+
+}  // namespace
+
+TEST_CASE("the first line names the address, and SIGTERM or SIGINT stop it cleanly") {
+  for (int signal : {SIGTERM, SIGINT}) {
+    MockProcess mock({});
+    CHECK(mock.output().rfind("oxen-mock listening on http://127.0.0.1:", 0) == 0);
+    CHECK(client(mock).Get("/api/ai/models")->status == 200);
+    CHECK(mock.stop(signal) == 0);
+  }
+}
+
+TEST_CASE("--help, --version and bad options") {
+  auto [help_code, help] = MockProcess::run({"--help"});
+  CHECK(help_code == 0);
+  for (auto option : {"--host", "--port", "--fixtures", "--seed", "--api-key", "--log", "--clock",
+                      "--no-admin", "--admin-token", "--rate-limit", "--state-file", "--config"})
+    CHECK_MESSAGE(help.find(option) != std::string::npos, option);
+  auto [version_code, version] = MockProcess::run({"--version"});
+  CHECK(version_code == 0);
+  CHECK(version.rfind("oxen-mock ", 0) == 0);
+  CHECK(MockProcess::run({"--port", "70000"}).first != 0);
+  CHECK(MockProcess::run({"--log", "loud"}).first != 0);
+  CHECK(MockProcess::run({"--rate-limit", "fast"}).first != 0);
+}
+
+TEST_CASE("a JSON config file mirrors the flags and the command line wins") {
+  auto path = temp_path("config.json");
+  std::ofstream(path) << R"({"api-key": ["from-file"], "clock": "manual", "log": "off"})";
+  {
+    MockProcess mock({"--config", path.string()});
+    CHECK(client(mock, "from-file").Get("/api/ai/models")->status == 200);
+    CHECK(client(mock, "other").Get("/api/ai/models")->status == 401);
+    auto clock = json::parse(client(mock, "").Get("/__admin/clock")->body);
+    CHECK(clock["mode"] == "manual");
+  }
+  {
+    MockProcess mock({"--config", path.string(), "--api-key", "from-flag"});
+    CHECK(client(mock, "from-flag").Get("/api/ai/models")->status == 200);
+    CHECK(client(mock, "from-file").Get("/api/ai/models")->status == 401);
+  }
+  std::ofstream(path) << R"({"no-such-option": 1})";
+  auto [code, output] = MockProcess::run({"--config", path.string()});
+  CHECK(code != 0);
+  CHECK(output.find("no-such-option") != std::string::npos);
+  fs::remove(path);
+}
+
+TEST_CASE("a malformed fixture stops start-up with file, pointer and reason") {
+  auto dir = temp_path("fixtures");
+  fs::create_directories(dir);
+  std::ofstream(dir / "deployments.json") << R"({"defaults": {"activate_seconds": -1}})";
+  auto [code, output] = MockProcess::run({"--fixtures", dir.string(), "--port", "0"});
+  CHECK(code == 2);
+  CHECK(output.find("deployments.json: /defaults/activate_seconds: ") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("--state-file keeps state across restarts") {
+  auto path = temp_path("state.json");
+  fs::remove(path);
+  std::string generation;
+  {
+    MockProcess mock({"--state-file", path.string(), "--clock", "manual"});
+    CHECK(client(mock).Delete("/api/ai/models/oxen:acme/broken-lora")->status == 200);
+    CHECK(client(mock).Post("/api/ai/models/oxen:acme/product-shots/activate")->status == 200);
+    auto queued = client(mock).Post("/api/ai/queue", R"({"model": "flux-2-dev", "prompt": "an ox"})",
+                                    "application/json");
+    REQUIRE(queued->status == 200);
+    generation = json::parse(queued->body)["generations"][0]["generation_id"];
+    mock.stop();
+  }
+  {
+    MockProcess mock({"--state-file", path.string(), "--clock", "manual"});
+    CHECK(client(mock).Get("/api/ai/models/oxen:acme/broken-lora")->status == 404);
+    auto model = json::parse(client(mock).Get("/api/ai/models/oxen:acme/product-shots")->body);
+    CHECK(model["deployments"][0]["status"] == "deploying");
+    CHECK(client(mock).Get(("/api/ai/queue/" + generation).c_str())->status == 200);
+  }
+  SUBCASE("a corrupted file stops start-up instead of starting empty") {
+    std::ofstream(path) << "{\"version\": 1, \"registry\": {\"models\": [";
+    auto [code, output] = MockProcess::run({"--state-file", path.string(), "--port", "0"});
+    CHECK(code == 2);
+    CHECK(output.find(path.string()) != std::string::npos);
+  }
+  fs::remove(path);
+}
+
+TEST_CASE("kill -9 during a burst of writes leaves a loadable state file") {
+  auto path = temp_path("burst.json");
+  fs::remove(path);
+  for (int round = 0; round < 8; ++round) {
+    CAPTURE(round);
+    MockProcess mock({"--state-file", path.string(), "--clock", "manual"});
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+      auto c = client(mock);
+      for (int i = 0; i < 2000 && !stop; ++i) {
+        const char* action = i % 2 ? "/activate" : "/deactivate";
+        c.Post((std::string("/api/ai/models/oxen:acme/support-bot") + action).c_str());
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + round * 7));
+    mock.stop(SIGKILL);
+    stop = true;
+    writer.join();
+    // Whatever moment the kill hit, the next start loads the file.
+    MockProcess again({"--state-file", path.string(), "--clock", "manual"});
+    auto res = client(again).Get("/api/ai/models/oxen:acme/support-bot");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    again.stop();
+  }
+  fs::remove(path);
+  fs::remove(path.string() + ".tmp");
+}
+
+TEST_CASE("request logs never carry the API key") {
+  for (const char* format : {"text", "json"}) {
+    CAPTURE(format);
+    MockProcess mock({"--log", format});
+    auto c = client(mock, "sk-log-secret-123");
+    c.Get("/api/ai/models?key=sk-log-secret-123");
+    c.Get("/api/ai/models/nope");
+    c.Post("/api/ai/models/oxen:acme/support-bot/deactivate", "{\"k\": \"sk-log-secret-123\"}",
+           "application/json");
+    CHECK(mock.stop() == 0);
+    auto log = mock.rest_of_output();
+    const bool text = std::string(format) == "text";
+    CHECK(log.find(text ? "GET /api/ai/models/nope 404" : "\"status\":404") != std::string::npos);
+    CHECK(log.find("sk-log-secret-123") == std::string::npos);
+    CHECK(std::count(log.begin(), log.end(), '\n') >= 3);
+  }
+}
