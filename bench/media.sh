@@ -6,16 +6,14 @@
 #   bench/media.sh [path/to/oxen-mock]      (default: build/mock/oxen-mock; build Release first)
 #
 # Tunables (environment): BENCH_THREADS (2), BENCH_CONNECTIONS (50), BENCH_DURATION (10s),
-# BENCH_STREAMS (500 event streams; the mock gets --threads STREAMS+100).
+# BENCH_STREAMS (500 event streams; the mock gets --max-event-subscribers STREAMS).
 #
 # One run (Release, 2 shared cores, BENCH_DURATION=5s, wrk -t2 -c50):
 #   images/generate url       23,787 req/s, p99 7.4 ms   (the PNG is rendered when fetched)
 #   images/generate b64_json     636 req/s               (256x256 PNG rendered + base64 per request)
 #   media URL fetch              613 req/s               (PNG rendered per fetch)
 #   events fan-out, 500 streams: one completion reached every stream 55 ms (p50) / 60 ms (max)
-#     after the enqueue; that is the 50 ms ticker plus the writes. Opening the 500 streams took
-#     12 s: bursts of connects stall about 1 s at a time (cpp-httplib 0.11 listens with a backlog
-#     of 5), so the script opens them 10 at a time.
+#     after the enqueue; that is the 50 ms ticker plus the writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-${OXEN_MOCK_BIN:-build/mock/oxen-mock}}
@@ -30,7 +28,7 @@ command -v node >/dev/null || { echo "media.sh: node is missing" >&2; exit 1; }
 
 out=$(mktemp)
 ulimit -n 65536 2>/dev/null || true
-"$bin" --port 0 --api-key bench-key --threads $((streams + 100)) --max-event-subscribers "$streams" \
+"$bin" --port 0 --api-key bench-key --max-event-subscribers "$streams" \
   --image-job-queued-ms 0 --image-job-ms 0 >"$out" 2>&1 &
 mock_pid=$!
 trap 'kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; rm -f "$out" "$out.wrk"' EXIT

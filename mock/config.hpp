@@ -1,5 +1,6 @@
 #pragma once
 // Every tunable of the mock, with its default, in one place. The command line fills it.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -34,7 +35,7 @@ struct Config {
   size_t journal_body_cap = 64 * 1024;
   size_t max_body_bytes = 32 * 1024 * 1024;
   size_t max_json_depth = 256;
-  int worker_threads = 0;  // 0: chosen from the core count
+  int worker_threads = 0;  // most HTTP threads (one per open connection); 0: 1024
   int keep_alive_max_requests = 100000;
   int read_timeout_s = 30;
   int write_timeout_s = 30;
@@ -66,11 +67,12 @@ struct Config {
   size_t chat_max_audio_bytes = 20000000;  // decoded size of an `audio_url` data URL (20 MB)
 };
 
-// Threads in the HTTP server's pool (one per open connection, streams included).
-inline int http_pool_threads(const Config& c) {
-  if (c.worker_threads > 0) return c.worker_threads;
+// The most threads the HTTP server's pool grows to (one per open connection, streams
+// included); it starts with a few per core.
+inline int http_pool_threads(const Config& c) { return c.worker_threads > 0 ? c.worker_threads : 1024; }
+inline int http_pool_initial_threads(const Config& c) {
   int cores = static_cast<int>(std::thread::hardware_concurrency());
-  return cores * 8 > 8 ? cores * 8 : 8;
+  return std::min(http_pool_threads(c), std::max(8, cores * 4));
 }
 
 // Open event streams allowed at once: below the pool size so streams never starve requests.

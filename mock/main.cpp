@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_flag("--self-check", config.self_check,
                "Validate every response against its schema and journal the findings");
-  cli.add_option("--threads", config.worker_threads, "HTTP worker threads; 0 chooses")
+  cli.add_option("--threads", config.worker_threads, "Most HTTP worker threads, one per open connection (the pool grows on demand); 0: 1024")
       ->capture_default_str();
   // Test control.
   bool no_admin = false;

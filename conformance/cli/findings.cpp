@@ -43,19 +43,6 @@ std::string shorten(std::string text, size_t max) {
   return text.substr(0, cut) + "…";
 }
 
-std::string escape_pointer_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string excerpt_at(const nlohmann::json& doc, const std::string& pointer, size_t max) {
   std::string p = pointer;
   while (true) {

@@ -42,7 +42,6 @@ struct CheckResult {
 // The value at `pointer` in `doc` (or at its nearest existing ancestor), dumped and shortened.
 std::string excerpt_at(const nlohmann::json& doc, const std::string& pointer, size_t max = 160);
 std::string shorten(std::string text, size_t max = 160);
-std::string escape_pointer_token(const std::string& token);
 
 // Collects findings while a check runs.
 class Outcome {

@@ -18,19 +18,6 @@ class CompiledSchema {
 
 namespace {
 
-std::string escape_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 // valijson's context is {"<root>", "[name]", "[0]", ...}.
 std::string pointer_of(const std::vector<std::string>& context) {
   std::string pointer;
@@ -39,7 +26,7 @@ std::string pointer_of(const std::vector<std::string>& context) {
     std::string token = part;
     if (token.size() >= 2 && token.front() == '[' && token.back() == ']')
       token = token.substr(1, token.size() - 2);
-    pointer += "/" + escape_token(token);
+    pointer += "/" + escape_pointer_token(token);
   }
   return pointer;
 }
@@ -149,13 +136,26 @@ Violation to_violation(const valijson::ValidationResults::Error& error) {
     }
   }
   if (v.rule == "required" || v.rule == "additionalProperties")
-    v.pointer += "/" + escape_token(quoted_name(error.description));
+    v.pointer += "/" + escape_pointer_token(quoted_name(error.description));
   return v;
 }
 
 using Adapter = valijson::adapters::NlohmannJsonAdapter;
 
 }  // namespace
+
+std::string escape_pointer_token(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
 
 std::string describe(const Violation& v) {
   return (v.pointer.empty() ? std::string("/") : v.pointer) + ": " + v.message;

@@ -18,4 +18,7 @@ using Violations = std::vector<Violation>;
 // "/a/b: reason" — the form used in error details and reports.
 std::string describe(const Violation& v);
 
+// One reference token of a JSON pointer: '~' -> "~0", '/' -> "~1" (RFC 6901).
+std::string escape_pointer_token(const std::string& token);
+
 }  // namespace oxen

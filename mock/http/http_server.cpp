@@ -1,12 +1,14 @@
 #include "http_server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <thread>
 
 #include "../app.hpp"
+#include "elastic_pool.hpp"
 
 namespace oxen::mock {
 
@@ -72,8 +74,8 @@ void write_response(const Response& in, httplib::Response& out,
 
 HttpServer::HttpServer(MockApp& app) : app_(app), server_(std::make_unique<httplib::Server>()) {
   const Config& config = app_.config();
-  int threads = http_pool_threads(config);  // event streams are capped below it
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const size_t initial = http_pool_initial_threads(config), maximum = http_pool_threads(config);
+  server_->new_task_queue = [initial, maximum] { return new ElasticPool(initial, maximum); };
   server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(config.keep_alive_max_requests);
   server_->set_keep_alive_timeout(config.idle_timeout_s);
@@ -128,8 +130,18 @@ HttpServer::HttpServer(MockApp& app) : app_(app), server_(std::make_unique<httpl
 HttpServer::~HttpServer() = default;
 
 int HttpServer::bind(const std::string& host, int port) {
-  if (port == 0) return server_->bind_to_any_port(host);
-  return server_->bind_to_port(host, port) ? port : -1;
+  // httplib 0.11 listens with a backlog of 5, so bursts of connects (hundreds of event
+  // subscribers, a load test) stall for a second at a time. Keep the listening socket and ask
+  // again with the system's maximum: Linux lets a second listen() change the backlog.
+  int listening_fd = -1;
+  server_->set_socket_options([&listening_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening_fd = sock;
+  });
+  int bound = port == 0 ? server_->bind_to_any_port(host)
+                        : (server_->bind_to_port(host, port) ? port : -1);
+  if (bound > 0 && listening_fd >= 0) ::listen(listening_fd, SOMAXCONN);
+  return bound;
 }
 
 void HttpServer::serve() { server_->listen_after_bind(); }

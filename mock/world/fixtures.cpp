@@ -64,12 +64,6 @@ void check_models(const nlohmann::json& models) {
   }
 }
 
-std::string escape_pointer_token(const std::string& token) {
-  std::string out;
-  for (char c : token) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-  return out;
-}
-
 }  // namespace
 
 Fixtures Fixtures::load(const std::string& dir) {
