@@ -6,17 +6,13 @@
 #include "runner.hpp"
 #include "shape.hpp"
 #include "state_machine.hpp"
+#include "text.hpp"
 
 namespace oxen::conformance {
 
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string str_at(const json& j, const char* key) {
   if (!j.is_object()) return "";
@@ -80,10 +76,10 @@ std::vector<std::string> shape_pointers(const SchemaStore& store, const json& mo
 
 // Whether a model matches a search text on any field the search may reasonably look at.
 bool matches_search(const json& model, const std::string& needle) {
-  std::string n = lower(needle);
+  std::string n = ascii_lower(needle);
   for (const auto& s : {str_at(model, "id"), str_at(model, "display_name"), str_at(model, "description"),
                         str_at(model, "summary"), developer_of(model), str_at(model, "owned_by")})
-    if (lower(s).find(n) != std::string::npos) return true;
+    if (ascii_lower(s).find(n) != std::string::npos) return true;
   return false;
 }
 
@@ -124,14 +120,14 @@ void check_filter(Session& s, Outcome& out) {
   auto listed = ids_of(*list);
   for (size_t i = 0; i < data.size(); ++i) {
     std::string p = "/data/" + std::to_string(i);
-    if (lower(developer_of(data[i])) != lower(dev))
+    if (ascii_lower(developer_of(data[i])) != ascii_lower(dev))
       out.failure(subj, p + "/developer/name", "filter", "does not match developer_name=" + dev, doc);
     else if (!listed.count(str_at(data[i], "id")))
       out.failure(subj, p + "/id", "from_list", "not in GET /ai/models", doc);
   }
   auto got = ids_of(data);
   for (const auto& m : *list)
-    if (lower(developer_of(m)) == lower(dev) && !got.count(str_at(m, "id")))
+    if (ascii_lower(developer_of(m)) == ascii_lower(dev) && !got.count(str_at(m, "id")))
       out.failure(subj, "/data", "complete", "missing listed model '" + str_at(m, "id") + "' of " + dev);
 }
 

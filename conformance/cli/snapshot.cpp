@@ -9,6 +9,7 @@
 
 #include "findings.hpp"
 #include "report.hpp"
+#include "text.hpp"
 
 namespace oxen::conformance {
 
@@ -16,17 +17,12 @@ using nlohmann::json;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool credential_name(const std::string& key) {
   static const std::set<std::string> names = {"api_key",      "apikey",      "x-api-key",     "x_api_key",
                                               "token",        "access_token", "refresh_token", "id_token",
                                               "auth_token",   "bearer",      "authorization", "secret",
                                               "client_secret", "password",   "cookie",        "set-cookie"};
-  return names.count(lower(key)) != 0;
+  return names.count(ascii_lower(key)) != 0;
 }
 
 const char* type_name(const json& v) {
@@ -44,7 +40,7 @@ const char* type_name(const json& v) {
 }
 
 bool volatile_name(const std::string& key) {
-  std::string k = lower(key);
+  std::string k = ascii_lower(key);
   if (k == "id" || k == "created" || k == "timestamp" || k == "logo" || k == "seed") return true;
   auto ends = [&](const std::string& suffix) {
     return k.size() >= suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -56,7 +52,7 @@ bool free_text_name(const std::string& key) {
   static const std::set<std::string> names = {"description", "summary", "display_name", "title", "name",
                                               "message", "detail", "status_description", "content",
                                               "alt", "caption", "source_model", "owned_by"};
-  return names.count(lower(key)) != 0;
+  return names.count(ascii_lower(key)) != 0;
 }
 
 bool volatile_value(const std::string& s) {

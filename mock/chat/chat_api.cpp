@@ -14,6 +14,7 @@
 #include "completion.hpp"
 #include "scripts.hpp"
 #include "stream.hpp"
+#include "../../conformance/contract/text.hpp"
 
 namespace oxen::mock {
 
@@ -22,11 +23,6 @@ namespace {
 using nlohmann::json;
 using chat::Completion;
 using chat::ToolCall;
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A data: URL's media type and decoded size.
 struct DataUrl {
@@ -40,7 +36,7 @@ std::optional<DataUrl> parse_data_url(const std::string& url) {
   if (comma == std::string::npos) return std::nullopt;
   std::string meta = url.substr(5, comma - 5);
   DataUrl out;
-  out.mime = lower(meta.substr(0, meta.find(';')));
+  out.mime = ascii_lower(meta.substr(0, meta.find(';')));
   size_t length = url.size() - comma - 1;
   if (meta.size() >= 7 && meta.compare(meta.size() - 7, 7, ";base64") == 0) {
     size_t padding = 0;
@@ -60,7 +56,7 @@ std::string url_extension(const std::string& url) {
   if (slash == std::string::npos) return {};
   auto dot = path.rfind('.');
   if (dot == std::string::npos || dot < slash || path.rfind('/') > dot) return {};
-  return lower(path.substr(dot + 1));
+  return ascii_lower(path.substr(dot + 1));
 }
 
 std::string mime_of_extension(const std::string& ext) {
@@ -179,7 +175,7 @@ class ChatService {
     };
     std::string developer;
     if (model.contains("developer") && model["developer"].is_object())
-      developer = lower(model["developer"].value("name", ""));
+      developer = ascii_lower(model["developer"].value("name", ""));
 
     std::vector<std::string> call_ids;
     for (size_t i = 0; i < messages.size(); ++i) {
@@ -314,12 +310,12 @@ class ChatService {
   // last user message mentions ("get_weather" for "What is the weather in Paris?").
   static std::vector<const Tool*> auto_tools(const std::vector<Tool>& tools, const std::string& text) {
     std::vector<const Tool*> out;
-    std::string haystack = lower(text);
+    std::string haystack = ascii_lower(text);
     for (const auto& tool : tools) {
       std::string word;
       bool hit = false;
       auto flush = [&] {
-        if (word.size() >= 4 && haystack.find(lower(word)) != std::string::npos) hit = true;
+        if (word.size() >= 4 && haystack.find(ascii_lower(word)) != std::string::npos) hit = true;
         word.clear();
       };
       for (size_t i = 0; i < tool.name.size(); ++i) {

@@ -4,15 +4,11 @@
 
 #include "../world/fixtures.hpp"
 #include "completion.hpp"
+#include "../../conformance/contract/text.hpp"
 
 namespace oxen::mock::chat {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -30,13 +26,13 @@ TextMatcher::TextMatcher(const nlohmann::json& spec) : ignore_case_(spec.value("
     if (ignore_case_) flags |= std::regex::icase;
     regex_ = std::regex(text_, flags);
   }
-  if (ignore_case_ && kind_ != Kind::regex) text_ = lower(text_);
+  if (ignore_case_ && kind_ != Kind::regex) text_ = ascii_lower(text_);
 }
 
 bool TextMatcher::matches(const std::string& text) const {
   switch (kind_) {
-    case Kind::exact: return (ignore_case_ ? lower(text) : text) == text_;
-    case Kind::contains: return (ignore_case_ ? lower(text) : text).find(text_) != std::string::npos;
+    case Kind::exact: return (ignore_case_ ? ascii_lower(text) : text) == text_;
+    case Kind::contains: return (ignore_case_ ? ascii_lower(text) : text).find(text_) != std::string::npos;
     case Kind::regex: return std::regex_search(text, regex_);
   }
   return false;

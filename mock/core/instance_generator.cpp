@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../../conformance/contract/schema_store.hpp"
+#include "../../conformance/contract/text.hpp"
 
 namespace oxen::mock {
 
@@ -30,11 +31,6 @@ constexpr const char* kNames[] = {"Ada", "Bruno", "Chiara", "Dmitri", "Esther", 
 template <size_t N>
 std::string pick(const char* const (&list)[N], Rng& rng) {
   return list[rng.below(N)];
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string two_digits(int64_t v) {
@@ -61,7 +57,7 @@ std::string formatted(const std::string& format, Rng& rng) {
   if (format == "date-time") return date() + "T" + time();
   if (format == "date") return date();
   if (format == "time") return time();
-  if (format == "email" || format == "idn-email") return lower(pick(kNames, rng)) + "@example.com";
+  if (format == "email" || format == "idn-email") return ascii_lower(pick(kNames, rng)) + "@example.com";
   if (format == "uri" || format == "iri" || format == "uri-reference" || format == "iri-reference")
     return join("https://example.com/", pick(kWords, rng));
   if (format == "uuid") return rng.uuid();
@@ -365,7 +361,7 @@ class Generator {
     if (schema.contains("format") && schema["format"].is_string())
       out = formatted(schema["format"], rng_);
     if (out.empty()) {
-      std::string h = lower(hint);
+      std::string h = ascii_lower(hint);
       if (h.find("city") != std::string::npos || h.find("location") != std::string::npos)
         out = pick(kCities, rng_);
       else if (h == "name" || h.find("_name") != std::string::npos || h.find("author") != std::string::npos)

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "../faults/faulty_stream.hpp"
+#include "../../conformance/contract/text.hpp"
 
 namespace oxen::mock {
 
@@ -31,11 +32,6 @@ size_t json_depth(std::string_view text) {
     }
   }
   return deepest;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 bool changes_state(const std::string& method) {
@@ -94,7 +90,7 @@ std::string Pipeline::authenticate(const Request& request) const {
   auto header = request.header("Authorization");
   if (!header) throw ApiError("unauthenticated", {{"reason", "missing Authorization header"}});
   std::string value = *header;
-  if (value.size() < 7 || lower(value.substr(0, 7)) != "bearer ")
+  if (value.size() < 7 || ascii_lower(value.substr(0, 7)) != "bearer ")
     throw ApiError("unauthenticated", {{"reason", "Authorization must be 'Bearer <key>'"}});
   std::string token = value.substr(7);
   while (!token.empty() && token.front() == ' ') token.erase(0, 1);

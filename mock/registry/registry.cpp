@@ -3,17 +3,13 @@
 #include <algorithm>
 
 #include "../core/api_error.hpp"
+#include "../../conformance/contract/text.hpp"
 
 namespace oxen::mock {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool equals_ci(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+bool equals_ci(const std::string& a, const std::string& b) { return ascii_lower(a) == ascii_lower(b); }
 
 std::string developer_name(const nlohmann::json& model) {
   const auto& dev = model.value("developer", nlohmann::json());
@@ -178,14 +174,14 @@ nlohmann::json Registry::list(const ModelFilter& filter) const {
 }
 
 nlohmann::json Registry::search(const std::string& text) const {
-  std::string needle = lower(text);
+  std::string needle = ascii_lower(text);
   std::lock_guard lock(mutex_);
   settle_locked(clock_.now_ms());
   auto out = nlohmann::json::array();
   for (const auto& id : order_) {
     const auto& model = entries_.at(id).model;
-    if (lower(id).find(needle) != std::string::npos ||
-        lower(model.value("display_name", "")).find(needle) != std::string::npos)
+    if (ascii_lower(id).find(needle) != std::string::npos ||
+        ascii_lower(model.value("display_name", "")).find(needle) != std::string::npos)
       out.push_back(model);
   }
   return out;
