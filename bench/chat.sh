@@ -9,28 +9,11 @@
 # BENCH_STREAMS (50 streamed requests for the time to first byte).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-${OXEN_MOCK_BIN:-build/mock/oxen-mock}}
-threads=${BENCH_THREADS:-2}
-connections=${BENCH_CONNECTIONS:-50}
-duration=${BENCH_DURATION:-10s}
+source bench/lib.sh
 streams=${BENCH_STREAMS:-50}
-
-command -v wrk >/dev/null || { echo "chat.sh: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
-command -v curl >/dev/null || { echo "chat.sh: curl is missing" >&2; exit 1; }
-[[ -x $bin ]] || { echo "chat.sh: no oxen-mock at $bin (scripts/build first)" >&2; exit 1; }
-
-out=$(mktemp)
-"$bin" --port 0 --api-key bench-key >"$out" 2>&1 &
-mock_pid=$!
-trap 'kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; rm -f "$out" "$out.wrk"' EXIT
-for _ in $(seq 100); do
-  grep -q 'listening on' "$out" && break
-  sleep 0.05
-done
-port=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$out" | head -1)
-[[ -n $port ]] || { echo "chat.sh: oxen-mock did not start:" >&2; cat "$out" >&2; exit 1; }
+require wrk curl
+start_mock
 url="http://127.0.0.1:$port/api/ai/chat/completions"
-echo "oxen-mock $("$bin" --version | awk '{print $2}') on port $port; $(nproc) cores"
 
 echo
 echo "== non-streamed: wrk -t$threads -c$connections -d$duration --latency -s bench/chat_post.lua"

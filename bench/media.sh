@@ -16,30 +16,12 @@
 #     after the enqueue; that is the 50 ms ticker plus the writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-${OXEN_MOCK_BIN:-build/mock/oxen-mock}}
-threads=${BENCH_THREADS:-2}
-connections=${BENCH_CONNECTIONS:-50}
-duration=${BENCH_DURATION:-10s}
+source bench/lib.sh
 streams=${BENCH_STREAMS:-500}
-
-command -v wrk >/dev/null || { echo "media.sh: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
-command -v node >/dev/null || { echo "media.sh: node is missing" >&2; exit 1; }
-[[ -x $bin ]] || { echo "media.sh: no oxen-mock at $bin (scripts/build first)" >&2; exit 1; }
-
-out=$(mktemp)
+require wrk node
 ulimit -n 65536 2>/dev/null || true
-"$bin" --port 0 --api-key bench-key --max-event-subscribers "$streams" \
-  --image-job-queued-ms 0 --image-job-ms 0 >"$out" 2>&1 &
-mock_pid=$!
-trap 'kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null; rm -f "$out" "$out.wrk"' EXIT
-for _ in $(seq 100); do
-  grep -q 'listening on' "$out" && break
-  sleep 0.05
-done
-port=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$out" | head -1)
-[[ -n $port ]] || { echo "media.sh: oxen-mock did not start:" >&2; cat "$out" >&2; exit 1; }
+start_mock --max-event-subscribers "$streams" --image-job-queued-ms 0 --image-job-ms 0
 base="http://127.0.0.1:$port"
-echo "oxen-mock $("$bin" --version | awk '{print $2}') on port $port; $(nproc) cores"
 
 for format in url b64_json; do
   echo
