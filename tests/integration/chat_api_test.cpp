@@ -13,6 +13,7 @@
 #include "test_server.hpp"
 
 using nlohmann::json;
+using oxen::test::check_no_response_findings;
 using oxen::test::parse_json;
 using oxen::test::TestServer;
 
@@ -38,13 +39,6 @@ json user(const std::string& text) { return {{"role", "user"}, {"content", text}
 
 json chat_body(const std::string& model, const std::string& text) {
   return {{"model", model}, {"messages", json::array({user(text)})}};
-}
-
-void check_no_response_findings(TestServer& server) {
-  for (const auto& e : server.app().journal().snapshot()) {
-    INFO(e.method << " " << e.path << " -> " << e.status << "\n" << oxen::test::violations_text(e.response_findings));
-    CHECK(e.response_findings.empty());
-  }
 }
 
 httplib::Result post(httplib::Client& c, const json& body, const std::string& path = kChat) {

@@ -9,18 +9,11 @@
 #include "test_server.hpp"
 
 using nlohmann::json;
+using oxen::test::check_no_response_findings;
 using oxen::test::parse_json;
 using oxen::test::TestServer;
 
 namespace {
-
-void check_no_response_findings(TestServer& server) {
-  for (const auto& e : server.app().journal().snapshot()) {
-    INFO(e.method << " " << e.path << " -> " << e.status << "\n"
-                  << oxen::test::violations_text(e.response_findings));
-    CHECK(e.response_findings.empty());
-  }
-}
 
 json post(httplib::Client& c, const std::string& path, const json& body, int expected_status = 200) {
   auto res = c.Post(path.c_str(), body.dump(), "application/json");

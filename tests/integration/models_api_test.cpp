@@ -6,21 +6,13 @@
 #include "test_server.hpp"
 
 using nlohmann::json;
+using oxen::test::check_no_response_findings;
 using oxen::test::parse_json;
 using oxen::test::TestServer;
 
 namespace {
 
 const json kModelNotFound = [] { return json{{"error", {{"message", "Model not found: nope"}}}}; }();
-
-// Every journaled exchange of the server passed its response self-check.
-void check_no_response_findings(TestServer& server) {
-  for (const auto& e : server.app().journal().snapshot()) {
-    INFO(e.method << " " << e.path << " -> " << e.status << "\n"
-                  << oxen::test::violations_text(e.response_findings));
-    CHECK(e.response_findings.empty());
-  }
-}
 
 json get_json(httplib::Client& c, const std::string& path, int expected_status = 200) {
   auto res = c.Get(path.c_str());

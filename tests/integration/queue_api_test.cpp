@@ -6,6 +6,7 @@
 #include "test_server.hpp"
 
 using nlohmann::json;
+using oxen::test::check_no_response_findings;
 using oxen::test::parse_json;
 using oxen::test::TestServer;
 
@@ -14,14 +15,6 @@ namespace {
 const json kNotFound = {{"error", {{"type", "resource_not_found"}, {"title", "The requested resource could not be found"}}},
                         {"status", "error"},
                         {"status_message", "resource_not_found"}};
-
-void check_no_response_findings(TestServer& server) {
-  for (const auto& e : server.app().journal().snapshot()) {
-    INFO(e.method << " " << e.path << " -> " << e.status << "\n"
-                  << oxen::test::violations_text(e.response_findings));
-    CHECK(e.response_findings.empty());
-  }
-}
 
 json post(httplib::Client& c, const json& body, int expected_status = 200) {
   auto res = c.Post("/api/ai/queue", body.dump(), "application/json");

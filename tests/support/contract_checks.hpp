@@ -22,6 +22,15 @@ inline nlohmann::json parse_json(const std::string& body) {
   return j;
 }
 
+// Every response a self-checking server journaled passed its schema (Server: TestServer).
+template <class Server>
+void check_no_response_findings(Server& server) {
+  for (const auto& e : server.app().journal().snapshot()) {
+    INFO(e.method << " " << e.path << " -> " << e.status << "\n" << violations_text(e.response_findings));
+    CHECK(e.response_findings.empty());
+  }
+}
+
 }  // namespace oxen::test
 
 #define CHECK_SCHEMA(schema, value)                                                         \
