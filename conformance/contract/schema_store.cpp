@@ -1,5 +1,6 @@
 #include "schema_store.hpp"
 
+#include <regex>
 #include <stdexcept>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -40,11 +41,21 @@ std::string quoted_name(const std::string& description) {
   return description.substr(first + 1, last - first - 1);
 }
 
-// valijson recurses without end on references it cannot resolve and on chains of local
-// references that lead back to where they started ({"$ref": "#"}), so every `$ref` is checked
-// first: it must point into the document itself ("#...") or at a document of the store, and a
-// chain of local references must reach a real schema.
-void check_refs(const nlohmann::json& root, const SchemaStore* store) {
+// Throws std::invalid_argument for a pattern std::regex cannot compile.
+void check_pattern(const std::string& pattern) {
+  try {
+    std::regex compiled(pattern);
+  } catch (const std::regex_error& e) {
+    throw std::invalid_argument("pattern '" + pattern + "' is not a valid regular expression: " + e.what());
+  }
+}
+
+// What valijson would only discover later, checked first. It recurses without end on references
+// it cannot resolve and on chains of local references that lead back to where they started
+// ({"$ref": "#"}): every `$ref` must point into the document itself ("#...") or at a document of
+// the store, and a chain of local references must reach a real schema. It compiles `pattern` and
+// `patternProperties` only while validating, and throws from there: every pattern must compile.
+void check_refs_and_patterns(const nlohmann::json& root, const SchemaStore* store) {
   std::vector<const nlohmann::json*> stack = {&root};
   while (!stack.empty()) {
     const nlohmann::json* node = stack.back();
@@ -76,6 +87,9 @@ void check_refs(const nlohmann::json& root, const SchemaStore* store) {
         }
       }
     }
+    if (auto it = node->find("pattern"); it != node->end() && it->is_string()) check_pattern(*it);
+    if (auto it = node->find("patternProperties"); it != node->end() && it->is_object())
+      for (const auto& [pattern, _] : it->items()) check_pattern(pattern);
     for (const auto& [key, value] : node->items())
       if (key != "enum" && key != "const" && key != "default" && key != "examples")
         stack.push_back(&value);
@@ -189,7 +203,7 @@ Violations Schema::validate(const nlohmann::json& instance) const {
 Schema compile_schema(const nlohmann::json& document, const SchemaStore* store) {
   if (!document.is_object() && !document.is_boolean())
     throw std::invalid_argument("a schema must be an object or a boolean");
-  check_refs(document, store);
+  check_refs_and_patterns(document, store);
   Schema out;
   out.document_ = document;
   auto compiled = std::make_shared<CompiledSchema>();

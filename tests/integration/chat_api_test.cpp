@@ -342,6 +342,9 @@ TEST_CASE("chat completions: errors") {
     json body = chat_body("gpt-4o", "hi");
     body["tools"] = {{{"type", "function"}, {"function", {{"name", "f"}, {"parameters", {{"$ref", "https://elsewhere/x.json"}}}}}}};
     CHECK(detail_of(chat_error(c, body, 400)).rfind("/tools/0/function/parameters", 0) == 0);
+    // A keyword value the validator cannot parse (found by the request fuzzer: it used to abort).
+    body["tools"][0]["function"]["parameters"] = json::parse(R"({"type": "object", "properties": {"city": {"type": "s~ring"}}})");
+    CHECK(detail_of(chat_error(c, body, 400)).rfind("/tools/0/function/parameters", 0) == 0);
     // Self-referring $refs would send a validator into endless recursion: refused up front.
     body["tools"][0]["function"]["parameters"] = json::parse(R"({"type": "object", "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}, "properties": {"x": {"$ref": "#/definitions/a"}}})");
     CHECK(detail_of(chat_error(c, body, 400)).find("leads back to itself") != std::string::npos);

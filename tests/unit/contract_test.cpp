@@ -121,6 +121,14 @@ TEST_CASE("a document that is not a schema is refused at compile time") {
       CHECK_THROWS_AS(oxen::compile_schema(json::parse(text)), std::invalid_argument);
     }
   }
+  SUBCASE("keywords with values the validator cannot parse (an exception, never an abort)") {
+    for (auto text : {R"({"type": "s~ring"})", R"({"type": 7})", R"({"required": "city"})",
+                      R"({"properties": {"x": {"type": ["string", "sting"]}}})", R"({"minLength": -1})",
+                      R"({"pattern": "(("})"}) {
+      CAPTURE(std::string(text));
+      CHECK_THROWS_AS(oxen::compile_schema(json::parse(text)), std::invalid_argument);
+    }
+  }
   SUBCASE("a recursive schema that consumes structure is fine") {
     auto tree = oxen::compile_schema(json::parse(R"({"type": "object",
       "properties": {"children": {"type": "array", "items": {"$ref": "#"}}}})"));
