@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Many live streams at once: BENCH_STREAMS (1000) open streams on 2 cores — half chat completions
 # paced at 20 ms per token on the mock's clock, half GET /api/events subscribers — while wrk
-# measures GET /api/ai/models from another client at 10 connections.
+# measures GET /api/ai/models from another client at 10 connections. Then SIGTERM with
+# BENCH_SHUTDOWN_STREAMS (200) open streams: how long the mock takes to exit, and how the streams end.
 #   bench/streams.sh [path/to/oxen-mock]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,17 @@ wrk -t1 -c10 -d"$duration" --latency -H 'Authorization: Bearer bench-key' "$base
 wait "$holder"
 cat "$out.streams"
 awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} END {printf "RESULT GET /api/ai/models beside the streams: %s req/s, p99 %s\n", rps, p99}' "$out.wrk"
+
+shutdown_streams=${BENCH_SHUTDOWN_STREAMS:-200}
+node bench/streams_hold.mjs "$base" "$shutdown_streams" 30 >"$out.streams" &
+holder=$!
+sleep 3
+started_ns=$(date +%s%N)
+kill -TERM "$mock_pid"
+status=0
+wait "$mock_pid" || status=$?
+exit_ms=$(( ($(date +%s%N) - started_ns) / 1000000 ))
+wait "$holder"
+echo "RESULT SIGTERM with $shutdown_streams open streams: exit status $status after $exit_ms ms;" \
+     "$(sed -n 's/^RESULT streams: //p' "$out.streams")"
 rm -f "$out.streams"

@@ -1,6 +1,7 @@
 // Holds N open streams on a running oxen-mock — half streamed chat completions paced by the mock,
-// half GET /api/events subscribers — for a while, and reports how many opened, how many ended in
-// error, and how many chat streams ran to [DONE].
+// half GET /api/events subscribers — for a while (or until every stream has ended), and reports how
+// many opened, how many ended in error, how many ended as complete HTTP responses, and how many
+// chat streams ran to [DONE].
 //   node bench/streams_hold.mjs <base-url> <streams> <seconds>
 import http from "node:http";
 
@@ -12,7 +13,7 @@ const headers = { Authorization: "Bearer bench-key", "Content-Type": "applicatio
 const chatBody = JSON.stringify({
   model: "gpt-4o", stream: true, messages: [{ role: "user", content: "Tell me a long story about oxen." }],
 });
-let opened = 0, errors = 0, done = 0, frames = 0;
+let opened = 0, errors = 0, ended = 0, done = 0, frames = 0;
 const requests = [];
 
 function open(kind) {
@@ -28,6 +29,7 @@ function open(kind) {
         frames += 1;
         if (chunk.includes("data: [DONE]")) done += 1;
       });
+      res.on("end", () => { ended += 1; });
       res.on("error", () => {});
       resolve();
     });
@@ -42,8 +44,11 @@ const started = performance.now();
 for (let i = 0; i < count; i += 100)
   await Promise.all(Array.from({ length: Math.min(100, count - i) }, (_, k) => open((i + k) % 2 ? "events" : "chat")));
 const openMs = performance.now() - started;
-await new Promise((r) => setTimeout(r, seconds * 1000));
+const holdStart = performance.now();
+while (performance.now() - holdStart < seconds * 1000 && ended + errors < count)
+  await new Promise((r) => setTimeout(r, 50));
+const heldS = (performance.now() - holdStart) / 1000;
 console.log(`RESULT streams: ${opened}/${count} open in ${openMs.toFixed(0)} ms, ${errors} errors, ` +
-            `${done} chat streams finished, ${frames} frames in ${seconds} s`);
+            `${ended} ended complete (${done} chat streams reached [DONE]), ${frames} frames in ${heldS.toFixed(1)} s`);
 for (const req of requests) req.destroy();
 process.exit(0);

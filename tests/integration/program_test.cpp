@@ -2,8 +2,12 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "contract_checks.hpp"
 #include "mock_process.hpp"
@@ -157,4 +161,42 @@ TEST_CASE("request logs never carry the API key") {
     CHECK(log.find("sk-log-secret-123") == std::string::npos);
     CHECK(std::count(log.begin(), log.end(), '\n') >= 3);
   }
+}
+
+TEST_CASE("SIGTERM with 200 open streams ends every stream and exits 0") {
+  // 100 chat completions paced at 5 tokens a second (minutes of output) and 100 event
+  // subscribers with a keep-alive every 100 ms: each has received bytes before the signal.
+  MockProcess mock({"--threads", "512", "--max-event-subscribers", "250", "--chat-tokens-per-second", "5",
+                    "--chat-completion-tokens", "1000", "--event-keepalive-ms", "100"});
+  constexpr int kStreams = 200;
+  std::atomic<int> receiving{0}, ended_cleanly{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kStreams; ++i) {
+    clients.emplace_back([&, chat = i % 2 == 0] {
+      auto c = client(mock);
+      c.set_read_timeout(30, 0);
+      httplib::Request req;
+      req.method = chat ? "POST" : "GET";
+      req.path = chat ? "/api/ai/chat/completions" : "/api/events";
+      if (chat) {
+        req.body = R"({"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"Tell me everything."}]})";
+        req.set_header("Content-Type", "application/json");
+      }
+      bool first = true;
+      req.content_receiver = [&](const char*, size_t, uint64_t, uint64_t) {
+        if (std::exchange(first, false)) ++receiving;
+        return true;
+      };
+      auto res = c.send(req);
+      // An orderly end: the status and a complete chunked body, not a reset connection.
+      if (res && res->status == 200) ++ended_cleanly;
+    });
+  }
+  for (int wait = 0; wait < 3000 && receiving < kStreams; ++wait)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(receiving == kStreams);
+  // bench/streams.sh reports how long the exit takes; the limit here only guards against a hang.
+  CHECK(mock.stop(SIGTERM, std::chrono::seconds(20)) == 0);
+  for (auto& t : clients) t.join();
+  CHECK(ended_cleanly == kStreams);
 }
