@@ -30,7 +30,7 @@ class JsonConfig : public CLI::Config {
     nlohmann::json doc;
     try {
       doc = nlohmann::json::parse(input);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number like 1e999
       throw CLI::ConversionError("--config", std::string("not valid JSON: ") + e.what());
     }
     if (!doc.is_object()) throw CLI::ConversionError("--config", "expected a JSON object");

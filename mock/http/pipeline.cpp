@@ -118,6 +118,8 @@ nlohmann::json Pipeline::parse_body(const Request& request) const {
     return nlohmann::json::parse(request.body);
   } catch (const nlohmann::json::parse_error& e) {
     throw invalid_params("request body is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::out_of_range&) {  // a number too large for a double: 1e999
+    throw invalid_params("request body has a number too large to represent");
   }
 }
 

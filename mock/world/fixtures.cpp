@@ -37,7 +37,7 @@ nlohmann::json parse_checked(const std::map<std::string, std::string>& files,
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(it->second);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number like 1e999
     throw FixtureError(name, "", std::string("not valid JSON: ") + e.what());
   }
   auto violations = SchemaStore::builtin().validate(schema, doc);

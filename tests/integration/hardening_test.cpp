@@ -53,7 +53,9 @@ TEST_CASE("malformed bodies get the documented error and change nothing") {
   TestServer server;
   auto c = server.client();
   const std::vector<std::string> bodies = {"{", "[1,2", "\"model\"", "{\"model\": gpt}",
-                                           std::string("\xff\xfe", 2)};
+                                           std::string("\xff\xfe", 2),
+                                           // a number beyond a double (found by the request fuzzer)
+                                           R"({"model": "gpt-4o", "messages": [[3e333333333]]})"};
   for (const auto& body : bodies) {
     CAPTURE(body);
     auto res = c.Post("/api/ai/chat/completions", body, "application/json");

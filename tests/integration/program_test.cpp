@@ -73,6 +73,10 @@ TEST_CASE("a JSON config file mirrors the flags and the command line wins") {
   auto [code, output] = MockProcess::run({"--config", path.string()});
   CHECK(code != 0);
   CHECK(output.find("no-such-option") != std::string::npos);
+  std::ofstream(path) << R"({"seed": 1e999})";
+  std::tie(code, output) = MockProcess::run({"--config", path.string()});
+  CHECK(code != 0);
+  CHECK(output.find("not valid JSON") != std::string::npos);
   fs::remove(path);
 }
 

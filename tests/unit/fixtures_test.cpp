@@ -101,6 +101,10 @@ TEST_CASE("a malformed fixture stops loading with the file, pointer and reason")
     auto e = load_error(dir);
     CHECK(e.find("models.json: /: not valid JSON") == 0);
   }
+  SUBCASE("a number beyond a double") {
+    dir.write("models.json", R"({"models": [], "x": 1e999})");
+    CHECK(load_error(dir).find("models.json: /: not valid JSON") == 0);
+  }
   SUBCASE("a model breaking the schema") {
     dir.write("models.json", R"({"models": [{"id": "x", "object": "model", "created": "yesterday",
       "owned_by": "oxen", "display_name": "X", "model_type": "base", "endpoint": "/chat/completions",
