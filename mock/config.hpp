@@ -35,6 +35,8 @@ struct Config {
   size_t journal_body_cap = 64 * 1024;
   size_t max_body_bytes = 32 * 1024 * 1024;
   size_t max_json_depth = 256;
+  size_t max_headers = 100;            // header fields per request; beyond, 431
+  size_t max_header_bytes = 64 * 1024;  // all header fields together; beyond, 431
   int worker_threads = 0;  // most HTTP threads (one per open connection); 0: 1024
   int keep_alive_max_requests = 100000;
   int read_timeout_s = 30;
@@ -47,7 +49,7 @@ struct Config {
   int64_t image_latency_ms = 0;         // simulated time a sync image call takes (mock clock)
   int64_t video_latency_ms = 0;         // the same for sync video calls
   bool legacy_media_url_keys = false;   // also answer top-level image_url / video_url
-  size_t max_media_files = 100000;      // media URLs kept (oldest forgotten first)
+  size_t max_media_files = 10000;       // media URLs kept (oldest forgotten first)
   int max_num_generations = 4;          // POST /api/ai/queue accepts 1..this
   int64_t image_job_queued_ms = 500;    // queued -> processing, image jobs
   int64_t image_job_processing_ms = 2000;  // processing -> succeeded|failed, image jobs

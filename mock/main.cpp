@@ -68,6 +68,30 @@ int main(int argc, char** argv) {
                "Validate every response against its schema and journal the findings");
   cli.add_option("--threads", config.worker_threads, "Most HTTP worker threads, one per open connection (the pool grows on demand); 0: 1024")
       ->capture_default_str();
+  // Limits of a request and of a connection.
+  cli.add_option("--max-body-bytes", config.max_body_bytes, "Largest request body; beyond, 413")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 34));
+  cli.add_option("--max-json-depth", config.max_json_depth, "Deepest nesting of a JSON body; beyond, 400")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cli.add_option("--max-headers", config.max_headers, "Most header fields in a request; beyond, 431")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cli.add_option("--max-header-bytes", config.max_header_bytes,
+                 "Most bytes of all header fields together; beyond, 431")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{256}, size_t{1} << 30));
+  cli.add_option("--read-timeout", config.read_timeout_s, "Seconds a read from a client may wait")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cli.add_option("--write-timeout", config.write_timeout_s, "Seconds a write to a client may wait")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cli.add_option("--idle-timeout", config.idle_timeout_s,
+                 "Seconds an idle keep-alive connection stays open")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   // Test control.
   bool no_admin = false;
   cli.add_flag("--no-admin", no_admin, "Turn the /__admin API off");

@@ -108,6 +108,19 @@ void Pipeline::check_admin_token(const Request& request) const {
     throw ApiError("unauthenticated", {{"reason", "admin token required"}});
 }
 
+void Pipeline::check_header_limits(const Request& request) const {
+  if (request.headers.size() > config_.max_headers)
+    throw ApiError("request_headers_too_large",
+                   {{"detail", std::to_string(request.headers.size()) + " header fields; at most " +
+                                   std::to_string(config_.max_headers) + " are accepted"}});
+  size_t bytes = 0;
+  for (const auto& [name, value] : request.headers) bytes += name.size() + value.size() + 4;  // ": ", CRLF
+  if (bytes > config_.max_header_bytes)
+    throw ApiError("request_headers_too_large",
+                   {{"detail", "header fields of " + std::to_string(bytes) + " bytes; at most " +
+                                   std::to_string(config_.max_header_bytes) + " are accepted"}});
+}
+
 nlohmann::json Pipeline::parse_body(const Request& request) const {
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos)
     return nlohmann::json::object();
@@ -188,7 +201,10 @@ Response Pipeline::handle(const Request& request) {
   event.method = request.method;
   event.path = request.path;
   event.query = request.query_string;
-  event.headers = request.headers;
+  // At most the accepted number of header fields is kept (an oversized request is still journaled).
+  for (auto it = request.headers.begin();
+       it != request.headers.end() && event.headers.size() < config_.max_headers; ++it)
+    event.headers.insert(*it);
   event.body = request.body;
 
   std::string token;
@@ -197,6 +213,7 @@ Response Pipeline::handle(const Request& request) {
   auto match = router_.match(request.method, request.path);
   const bool internal = match.route && match.route->internal;
   try {
+    check_header_limits(request);
     event.ns = request.header("X-Mock-Namespace").value_or("");
     if (!event.ns.empty() && !valid_namespace(event.ns))
       throw invalid_params("X-Mock-Namespace: 1 to 64 characters of A-Z a-z 0-9 . _ -");

@@ -66,6 +66,42 @@ TEST_CASE("malformed bodies get the documented error and change nothing") {
   CHECK(server.app().world().registry.size() == parse_json(c.Get("/api/ai/models")->body)["data"].size());
 }
 
+TEST_CASE("request limits get their documented bodies: body 413, headers 431 or 400") {
+  auto config = oxen::test::test_config();
+  config.max_body_bytes = 4096;
+  TestServer server(config);
+  auto c = server.client();
+  auto expect = [](const httplib::Result& res, int status, const std::string& type) {
+    REQUIRE(res);
+    CHECK(res->status == status);
+    auto body = parse_json(res->body);
+    CHECK_SCHEMA("error_oxen", body);
+    CHECK(body["error"]["type"] == type);
+  };
+  SUBCASE("a body over --max-body-bytes") {
+    json body = {{"model", "gpt-4o"}, {"messages", {{{"role", "user"}, {"content", std::string(5000, 'x')}}}}};
+    expect(c.Post("/api/ai/chat/completions", body.dump(), "application/json"), 413, "payload_too_large");
+  }
+  SUBCASE("more header fields than --max-headers (100)") {
+    httplib::Headers headers;
+    for (int i = 0; i < 150; ++i) headers.emplace("X-Field-" + std::to_string(i), "v");
+    expect(c.Get("/api/ai/models", headers), 431, "request_headers_too_large");
+    httplib::Headers fewer;
+    for (int i = 0; i < 80; ++i) fewer.emplace("X-Field-" + std::to_string(i), "v");
+    CHECK(c.Get("/api/ai/models", fewer)->status == 200);
+  }
+  SUBCASE("more header bytes than --max-header-bytes (64 KiB)") {
+    httplib::Headers headers;
+    for (int i = 0; i < 20; ++i) headers.emplace("X-Field-" + std::to_string(i), std::string(4000, 'v'));
+    expect(c.Get("/api/ai/models", headers), 431, "request_headers_too_large");
+  }
+  SUBCASE("one header line longer than the HTTP library reads (8 KiB)") {
+    expect(c.Get("/api/ai/models", {{"X-Long", std::string(10000, 'v')}}), 400, "invalid_params");
+  }
+  // The registry is untouched and the server still answers.
+  CHECK(c.Get("/api/ai/models")->status == 200);
+}
+
 TEST_CASE("100 slow-loris connections do not hold up normal requests") {
   auto config = oxen::test::test_config();
   config.worker_threads = 256;
