@@ -20,7 +20,10 @@ Request to_request(const httplib::Request& in) {
   r.path = in.path;
   r.body = in.body;
   r.remote_addr = in.remote_addr;
-  for (const auto& [name, value] : in.headers) r.headers.emplace(name, value);
+  // httplib adds the connection's addresses as headers; they are not what the client sent.
+  for (const auto& [name, value] : in.headers)
+    if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" && name != "LOCAL_PORT")
+      r.headers.emplace(name, value);
   for (const auto& [name, value] : in.params) {
     r.query.emplace(name, value);
     r.query_string += (r.query_string.empty() ? "" : "&") + name + "=" + value;

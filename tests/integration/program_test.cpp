@@ -80,6 +80,19 @@ TEST_CASE("a JSON config file mirrors the flags and the command line wins") {
   fs::remove(path);
 }
 
+TEST_CASE("request limits are flags") {
+  MockProcess mock({"--max-headers", "8", "--max-body-bytes", "100", "--max-json-depth", "3"});
+  auto c = client(mock);
+  httplib::Headers headers;
+  for (int i = 0; i < 10; ++i) headers.emplace("X-Field-" + std::to_string(i), "v");
+  CHECK(c.Get("/api/ai/models", headers)->status == 431);
+  CHECK(c.Post("/api/ai/chat/completions", std::string(200, ' '), "application/json")->status == 413);
+  auto deep = c.Post("/api/ai/chat/completions", R"({"a": [[[[1]]]]})", "application/json");
+  CHECK(deep->status == 400);
+  CHECK(deep->body.find("deeper than 3") != std::string::npos);
+  CHECK(c.Get("/api/ai/models")->status == 200);
+}
+
 TEST_CASE("a malformed fixture stops start-up with file, pointer and reason") {
   auto dir = temp_path("fixtures");
   fs::create_directories(dir);
