@@ -25,18 +25,18 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now_ns() { date +%s%N; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
-# Starts a server in the background and prints "<pid> <ms to first 200>".
+# Starts a server in the background once it answers URL, after timing its start to first answer
+# (median of five fresh starts, bench/start_time.mjs); prints "<pid> <ms>".
 start_and_time() {
   local url=$1; shift
-  local t0; t0=$(now_ns)
+  local ms; ms=$(node bench/start_time.mjs "$url" "$@")
   "$@" >"$work/log.$RANDOM" 2>&1 &
   local pid=$!
   for _ in $(seq 3000); do
     if curl -sf -o /dev/null -H 'Authorization: Bearer k' "$url"; then
-      echo "$pid $(( ($(now_ns) - t0) / 1000000 ))"
+      echo "$pid $ms"
       return
     fi
     sleep 0.002
