@@ -1,0 +1,178 @@
+#include "api_document.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "embedded.hpp"
+
+namespace oxen {
+
+using nlohmann::json;
+
+std::string Operation::pattern() const {
+  std::string out = path;
+  for (const auto& name : multi_segment_params) {
+    const std::string plain = "{" + name + "}";
+    if (auto at = out.find(plain); at != std::string::npos) out.replace(at, plain.size(), "{" + name + "+}");
+  }
+  return out;
+}
+
+namespace {
+
+const char* const kMethods[] = {"get", "put", "post", "delete", "patch", "head", "options"};
+
+struct Reader {
+  const json& root;
+  std::string where;  // "POST /api/ai/queue", for error messages
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw std::invalid_argument("openapi: " + where + ": " + what);
+  }
+
+  // Follows a local "#/components/..." reference; other nodes come back as they are.
+  const json& local(const json& node) const {
+    const json* n = &node;
+    for (int guard = 0; guard < 8 && n->is_object() && n->contains("$ref"); ++guard) {
+      const std::string ref = (*n)["$ref"].get<std::string>();
+      if (ref.rfind("#/", 0) != 0) return *n;
+      try {
+        n = &root.at(json::json_pointer(ref.substr(1)));
+      } catch (const std::exception&) {
+        fail("unresolved $ref " + ref);
+      }
+    }
+    return *n;
+  }
+
+  // "chat_request" for {"$ref": "chat_request.schema.json"}; "" for an inline schema.
+  std::string schema_name(const json& schema) const {
+    const json& s = local(schema);
+    if (!s.is_object() || !s.contains("$ref")) return "";
+    std::string ref = s["$ref"].get<std::string>();
+    const std::string suffix = ".schema.json";
+    if (!ref.ends_with(suffix)) fail("schema $ref " + ref + " is not a file of schemas/");
+    ref.resize(ref.size() - suffix.size());
+    return ref;
+  }
+
+  std::string text(const json& node, const char* key) const {
+    auto it = node.find(key);
+    if (it == node.end()) return "";
+    if (!it->is_string()) fail(std::string(key) + " is not a string");
+    return it->get<std::string>();
+  }
+
+  bool flag(const json& node, const char* key) const {
+    auto it = node.find(key);
+    return it != node.end() && it->is_boolean() && it->get<bool>();
+  }
+
+  void read_parameters(const json& list, Operation& op) const {
+    if (!list.is_array()) return;
+    for (const auto& raw : list) {
+      const json& p = local(raw);
+      if (p.value("in", "") == "path" && flag(p, "x-oxen-multi-segment"))
+        op.multi_segment_params.push_back(p.at("name").get<std::string>());
+    }
+  }
+
+  void read_responses(const json& responses, Operation& op) const {
+    for (const auto& [status_text, raw] : responses.items()) {
+      int status = 0;
+      try {
+        status = std::stoi(status_text);
+      } catch (const std::exception&) {
+        fail("response status '" + status_text + "' is not a number");
+      }
+      const json& r = local(raw);
+      if (auto kinds = r.find("x-oxen-errors"); kinds != r.end())
+        op.error_kinds[status] = kinds->get<std::vector<std::string>>();
+      auto content = r.find("content");
+      if (content == r.end()) continue;
+      if (auto js = content->find("application/json"); js != content->end() && js->contains("schema"))
+        op.response_schemas[status] = schema_name((*js)["schema"]);
+      if (auto sse = content->find("text/event-stream"); sse != content->end()) {
+        const json frames = sse->value("x-oxen-frames", json::object());
+        if (frames.contains("data")) op.frame_schema = schema_name(frames["data"]);
+        op.frame_terminator = frames.value("terminator", "");
+        const json events = frames.value("events", json::object());
+        for (const auto& [event, schema] : events.items())
+          op.event_schemas[event] = schema_name(schema);
+      }
+    }
+  }
+
+  Operation read(const std::string& path, const std::string& method, const json& path_item,
+                 const json& node) const {
+    Operation op;
+    op.method = method;
+    std::transform(op.method.begin(), op.method.end(), op.method.begin(), ::toupper);
+    op.path = path;
+    op.id = text(node, "operationId");
+    if (op.id.empty()) fail("no operationId");
+    read_parameters(path_item.value("parameters", json::array()), op);
+    read_parameters(node.value("parameters", json::array()), op);
+
+    if (auto body = node.find("requestBody"); body != node.end()) {
+      const json content = local(*body).value("content", json::object());
+      if (auto js = content.find("application/json"); js != content.end()) {
+        op.json_body = true;
+        if (js->contains("schema")) op.request_schema = schema_name((*js)["schema"]);
+      }
+    }
+    read_responses(node.value("responses", json::object()), op);
+
+    // An operation's own `security` overrides the document's: [] means open, and the admin API
+    // has its own token instead of the bearer key.
+    const json security = node.contains("security") ? node["security"] : root.value("security", json::array());
+    op.authenticated = false;
+    for (const auto& requirement : security)
+      if (requirement.contains("bearerAuth")) op.authenticated = true;
+    op.admin = flag(node, "x-oxen-admin");
+    op.billable = flag(node, "x-oxen-billable");
+    op.deprecated = flag(node, "deprecated");
+    op.alias_of = text(node, "x-oxen-alias-of");
+    op.profile = text(node, "x-oxen-profile");
+    if (auto v = node.find("x-oxen-violation-errors"); v != node.end())
+      op.violation_errors = v->get<std::map<std::string, std::string>>();
+    return op;
+  }
+};
+
+}  // namespace
+
+ApiDocument::ApiDocument(json document) : document_(std::move(document)) {
+  if (!document_.is_object() || !document_.contains("paths"))
+    throw std::invalid_argument("openapi: the document has no paths");
+  for (const auto& [path, item] : document_["paths"].items()) {
+    for (const char* method : kMethods) {
+      auto node = item.find(method);
+      if (node == item.end()) continue;
+      Reader reader{document_, std::string(method) + " " + path};
+      Operation op = reader.read(path, method, item, *node);
+      if (find(op.id)) reader.fail("operationId " + op.id + " is used twice");
+      operations_.push_back(std::move(op));
+    }
+  }
+  for (const auto& op : operations_)
+    if (!op.alias_of.empty() && !find(op.alias_of))
+      throw std::invalid_argument("openapi: " + op.id + " is an alias of unknown operation " + op.alias_of);
+}
+
+const Operation* ApiDocument::find(std::string_view operation_id) const {
+  for (const auto& op : operations_)
+    if (op.id == operation_id) return &op;
+  return nullptr;
+}
+
+const ApiDocument& ApiDocument::builtin() {
+  static const ApiDocument doc = [] {
+    for (const auto& file : embedded_schemas())
+      if (file.path == "openapi.json") return ApiDocument(json::parse(file.data));
+    throw std::logic_error("schemas/openapi.json is not compiled in");
+  }();
+  return doc;
+}
+
+}  // namespace oxen
