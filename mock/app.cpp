@@ -26,6 +26,11 @@ MockApp::MockApp(Config config, Fixtures fixtures)
   add_media_routes(pipeline_.router(), media_);
   add_queue_routes(pipeline_.router(), media_);
   add_events_routes(pipeline_.router(), media_);
+  if (auto missing = pipeline_.router().unbound(); !missing.empty()) {
+    std::string ids;
+    for (const auto& id : missing) ids += (ids.empty() ? "" : ", ") + id;
+    throw std::logic_error("schemas/openapi.json operations without a handler: " + ids);
+  }
 
   if (!config_.state_file.empty()) {
     state_file_ = std::make_unique<StateFile>(config_.state_file);

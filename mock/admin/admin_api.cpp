@@ -55,15 +55,15 @@ int64_t parse_duration_ms(const std::string& text) {
 }
 
 void add_admin_routes(Router& router, MockApp& app) {
-  router.get("/__admin/health", [&app](Context&) {
+  router.bind("adminHealth", [&app](Context&) {
     return Response::json({{"status", "ok"},
                            {"version", OXEN_MOCK_VERSION},
                            {"clock", clock_json(app.clock())},
                            {"requests_recorded", app.journal().total_recorded()},
                            {"namespaces", app.worlds().names()}});
-  }).admin().response("admin_health");
+  });
 
-  router.post("/__admin/reset", [&app](Context& ctx) {
+  router.bind("adminReset", [&app](Context& ctx) {
     if (ctx.event.ns.empty()) {
       app.reset();
     } else {
@@ -71,22 +71,22 @@ void add_admin_routes(Router& router, MockApp& app) {
       app.journal().clear(ctx.event.ns);
     }
     return Response::json({{"status", "reset"}, {"namespace", ctx.event.ns}});
-  }).admin();
+  });
 
-  router.get("/__admin/requests", [&app](Context& ctx) {
+  router.bind("adminListRequests", [&app](Context& ctx) {
     return Response::json(journal_json(app.journal(), ctx));
-  }).admin().response("admin_requests");
+  });
 
-  router.del("/__admin/requests", [&app](Context& ctx) {
+  router.bind("adminClearRequests", [&app](Context& ctx) {
     app.journal().clear(ctx.event.ns);
     return Response::json({{"status", "cleared"}});
-  }).admin();
+  });
 
-  router.get("/__admin/clock", [&app](Context&) {
+  router.bind("adminGetClock", [&app](Context&) {
     return Response::json(clock_json(app.clock()));
-  }).admin().response("admin_clock");
+  });
 
-  router.post("/__admin/clock", [&app](Context& ctx) {
+  router.bind("adminSetClock", [&app](Context& ctx) {
     Clock& clock = app.clock();
     const auto& body = ctx.body;
     if (body.contains("mode"))
@@ -99,13 +99,13 @@ void add_admin_routes(Router& router, MockApp& app) {
       if (!clock.advance(ms)) throw invalid_params("/advance: the clock is in real mode");
     }
     return Response::json(clock_json(clock));
-  }).admin().request("admin_clock_request").response("admin_clock");
+  });
 
-  router.get("/__admin/faults", [](Context& ctx) {
+  router.bind("adminListFaults", [](Context& ctx) {
     return Response::json(faults_json(ctx.world.faults));
-  }).admin().response("admin_faults");
+  });
 
-  router.post("/__admin/faults", [](Context& ctx) {
+  router.bind("adminAddFault", [](Context& ctx) {
     FaultRule rule;
     try {
       rule = parse_fault_rule(ctx.body);
@@ -114,31 +114,31 @@ void add_admin_routes(Router& router, MockApp& app) {
     }
     rule.id = ctx.world.faults.add(rule);
     return Response::json(rule.to_json(), 201);
-  }).admin().request("admin_fault_rule");
+  });
 
-  router.del("/__admin/faults", [](Context& ctx) {
+  router.bind("adminClearFaults", [](Context& ctx) {
     ctx.world.faults.clear();
     return Response::json({{"status", "cleared"}});
-  }).admin();
+  });
 
-  router.del("/__admin/faults/{id}", [](Context& ctx) {
+  router.bind("adminDeleteFault", [](Context& ctx) {
     if (!ctx.world.faults.remove(ctx.param("id")))
       throw ApiError("resource_not_found", {{"detail", "no fault rule '" + ctx.param("id") + "'"}});
     return Response::json({{"status", "deleted"}, {"id", ctx.param("id")}});
-  }).admin();
+  });
 
-  router.get("/__admin/state", [](Context& ctx) {
+  router.bind("adminExportState", [](Context& ctx) {
     return Response::json(ctx.world.export_state());
-  }).admin().response("admin_state");
+  });
 
-  router.post("/__admin/state", [](Context& ctx) {
+  router.bind("adminImportState", [](Context& ctx) {
     try {
       ctx.world.import_state(ctx.body);
     } catch (const std::exception& e) {
       throw invalid_params(std::string("state: ") + e.what());
     }
     return Response::json(ctx.world.export_state());
-  }).admin().request("admin_state").response("admin_state");
+  });
 }
 
 }  // namespace oxen::mock

@@ -488,15 +488,7 @@ class ChatService {
 
 void add_chat_routes(Router& router, const Config& config, const Clock& clock, const Fixtures& fixtures) {
   auto service = std::make_shared<ChatService>(config, clock, fixtures);
-  auto handler = [service](Context& ctx) { return service->handle(ctx); };
-  for (const char* path : {"/api/ai/chat/completions", "/api/chat/completions"}) {
-    router.post(path, handler)
-        .request("chat_request")
-        .response("chat_response")
-        .on_violation("/model required", "chat_model_missing")
-        .on_violation("/model minLength", "chat_model_missing")
-        .on_violation("/messages minItems", "chat_messages_empty");
-  }
+  router.bind("createChatCompletion", [service](Context& ctx) { return service->handle(ctx); });
 }
 
 }  // namespace oxen::mock

@@ -55,7 +55,8 @@ Pipeline::Pipeline(const Config& config, const ErrorCatalog& errors, Journal& jo
       clock_(clock),
       worlds_(worlds),
       schemas_(schemas),
-      rate_limiter_(clock, config.rate_limit_per_s) {}
+      rate_limiter_(clock, config.rate_limit_per_s),
+      router_(ApiDocument::builtin(), config.admin_enabled) {}
 
 Response Pipeline::error_response(const ApiError& error) const {
   auto rendered = errors_.render(error);

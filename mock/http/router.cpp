@@ -1,6 +1,7 @@
 #include "router.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace oxen::mock {
 
@@ -16,13 +17,57 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-Route& Router::add(std::string method, std::string pattern, Handler handler) {
-  Route& route = routes_.emplace_back();
-  route.method = std::move(method);
-  route.segments = split_path(pattern);
-  route.pattern = std::move(pattern);
-  route.handler = std::move(handler);
-  return route;
+namespace {
+
+bool is_param(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Higher is more specific: literal segments first, then fewer greedy parameters.
+int specificity(const Route& route) {
+  int score = 0;
+  for (const auto& s : route.segments) score += !is_param(s) ? 4 : s[s.size() - 2] == '+' ? 0 : 1;
+  return score;
+}
+
+}  // namespace
+
+Router::Router(const ApiDocument& document, bool admin) {
+  for (const auto& op : document.operations()) {
+    if (op.admin && !admin) continue;
+    Route& route = routes_.emplace_back();
+    route.operation = &op;
+    route.method = op.method;
+    route.pattern = op.pattern();
+    route.segments = split_path(route.pattern);
+    route.request_schema = op.request_schema;
+    if (auto ok = op.response_schemas.find(200); ok != op.response_schemas.end())
+      route.response_schema = ok->second;
+    route.json_body = op.json_body;
+    route.authenticated = op.authenticated;
+    route.internal = op.admin;
+    route.violation_errors = op.violation_errors;
+  }
+}
+
+void Router::bind(std::string_view operation_id, Handler handler) {
+  bool found = false;
+  for (auto& route : routes_) {
+    const Operation& op = *route.operation;
+    if (op.id != operation_id && op.alias_of != operation_id) continue;
+    if (route.handler) throw std::logic_error("operation " + op.id + " is bound twice");
+    route.handler = handler;
+    found = true;
+  }
+  if (!found)
+    throw std::logic_error("no operation " + std::string(operation_id) + " in schemas/openapi.json");
+}
+
+std::vector<std::string> Router::unbound() const {
+  std::vector<std::string> out;
+  for (const auto& route : routes_)
+    if (!route.handler) out.push_back(route.operation->id);
+  return out;
 }
 
 std::optional<PathParams> Router::match_pattern(const std::vector<std::string>& pattern,
@@ -32,8 +77,7 @@ std::optional<PathParams> Router::match_pattern(const std::vector<std::string>& 
   size_t pi = 0, si = 0;
   for (; pi < pattern.size(); ++pi) {
     const auto& p = pattern[pi];
-    bool is_param = p.size() > 2 && p.front() == '{' && p.back() == '}';
-    if (!is_param) {
+    if (!is_param(p)) {
       if (si >= path.size() || path[si] != p) return std::nullopt;
       ++si;
       continue;
@@ -60,19 +104,22 @@ std::optional<PathParams> Router::match_pattern(const std::vector<std::string>& 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
   auto parts = split_path(path);
   Match result;
+  int best = -1;
   for (const auto& route : routes_) {
     auto params = match_pattern(route.segments, parts);
     if (!params) continue;
     if (route.method == method || (method == "HEAD" && route.method == "GET")) {
-      result.route = &route;
-      result.params = std::move(*params);
-      result.allowed_methods.clear();
-      return result;
-    }
-    if (std::find(result.allowed_methods.begin(), result.allowed_methods.end(),
-                  route.method) == result.allowed_methods.end())
+      if (int score = specificity(route); score > best) {
+        best = score;
+        result.route = &route;
+        result.params = std::move(*params);
+      }
+    } else if (std::find(result.allowed_methods.begin(), result.allowed_methods.end(),
+                         route.method) == result.allowed_methods.end()) {
       result.allowed_methods.push_back(route.method);
+    }
   }
+  if (result.route) result.allowed_methods.clear();
   return result;
 }
 

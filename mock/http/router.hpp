@@ -1,13 +1,16 @@
 #pragma once
-// One route table for the whole mock, read like the API reference. Patterns are literal segments
-// and parameters: "{id}" takes one segment, "{id+}" one or more (model ids contain '/').
+// The route table, read from the contract's OpenAPI document (schemas/openapi.json): one route per
+// operation, served by the handler bound to its operationId. Patterns are literal segments and
+// parameters: "{id}" takes one segment, "{id+}" one or more (model ids contain '/').
 #include <deque>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "../../conformance/contract/api_document.hpp"
 #include "message.hpp"
 
 namespace oxen::mock {
@@ -30,51 +33,48 @@ struct Context {
 
 using Handler = std::function<Response(Context&)>;
 
+// What the pipeline needs of an operation, taken from the document when the table is built.
 struct Route {
+  const Operation* operation = nullptr;
   std::string method;
-  std::string pattern;
-  Handler handler;
+  std::string pattern;          // "/api/ai/models/{id+}"
+  Handler handler;              // empty until bound
   std::string request_schema;   // contract schema the JSON body must satisfy ("" = none)
   std::string response_schema;  // contract schema of a 200 JSON answer, for the self-check
-  bool json_body = false;       // parse the body as JSON (implied by request_schema)
+  bool json_body = false;       // parse the body as JSON
   bool authenticated = true;
   bool internal = false;  // the admin API: no API key, faults, rate limit or journal
   // Maps a request-schema violation ("<pointer> <rule>", e.g. "/model required") to an error
   // kind, for endpoints whose docs give a specific message for that case.
   std::map<std::string, std::string> violation_errors;
   std::vector<std::string> segments;
-
-  // Fluent setters, so the route table reads like the API reference.
-  Route& request(std::string schema) { request_schema = std::move(schema); json_body = true; return *this; }
-  Route& response(std::string schema) { response_schema = std::move(schema); return *this; }
-  Route& json() { json_body = true; return *this; }
-  Route& open() { authenticated = false; return *this; }
-  Route& admin() { authenticated = false; internal = true; return *this; }
-  Route& on_violation(const std::string& pointer_rule, std::string kind) {
-    violation_errors[pointer_rule] = std::move(kind);
-    return *this;
-  }
 };
 
 class Router {
  public:
-  Route& add(std::string method, std::string pattern, Handler handler);
-  Route& get(std::string pattern, Handler h) { return add("GET", std::move(pattern), std::move(h)); }
-  Route& post(std::string pattern, Handler h) { return add("POST", std::move(pattern), std::move(h)); }
-  Route& del(std::string pattern, Handler h) { return add("DELETE", std::move(pattern), std::move(h)); }
+  // One route per operation of `document`; the admin API's only when `admin` is on.
+  explicit Router(const ApiDocument& document = ApiDocument::builtin(), bool admin = true);
+
+  // Serves `operation_id`, and every legacy path declared an alias of it, with `handler`. Throws
+  // std::logic_error when the table has no such operation or it is bound already.
+  void bind(std::string_view operation_id, Handler handler);
+  // The operationIds still without a handler; the mock refuses to start unless this is empty.
+  std::vector<std::string> unbound() const;
 
   struct Match {
     const Route* route = nullptr;
     PathParams params;
     std::vector<std::string> allowed_methods;  // filled when the path matched another method
   };
+  // The most specific route for the path (most literal segments; a one-segment parameter before
+  // a greedy one), so "/api/ai/models/search" is not read as a model id.
   Match match(const std::string& method, const std::string& path) const;
   const std::deque<Route>& routes() const { return routes_; }
 
  private:
   static std::optional<PathParams> match_pattern(const std::vector<std::string>& pattern,
                                                  const std::vector<std::string>& path);
-  std::deque<Route> routes_;  // stable addresses: add() hands out references
+  std::deque<Route> routes_;
 };
 
 std::vector<std::string> split_path(const std::string& path);

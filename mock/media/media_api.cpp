@@ -161,23 +161,13 @@ uint64_t media_seed(const nlohmann::json& body, const Config& config) {
 }
 
 void add_media_routes(Router& router, std::shared_ptr<MediaServices> services) {
-  for (const char* prefix : {"/api/ai", "/api"}) {
-    std::string p = prefix;
-    router.post(p + "/images/generate", [services](Context& ctx) { return images(*services, ctx, false); })
-        .request("image_generate_request")
-        .response("image_generate_response")
-        .on_violation("/prompt required", "prompt_empty");
-    router.post(p + "/images/edit", [services](Context& ctx) { return images(*services, ctx, true); })
-        .request("image_edit_request")
-        .response("image_generate_response")
-        .on_violation("/prompt required", "prompt_empty");
-    router.post(p + "/videos/generate", [services](Context& ctx) { return videos(*services, ctx); })
-        .request("video_generate_request")
-        .response("video_generate_response");
-  }
+  router.bind("generateImage", [services](Context& ctx) { return images(*services, ctx, false); });
+  router.bind("editImage", [services](Context& ctx) { return images(*services, ctx, true); });
+  router.bind("generateVideo", [services](Context& ctx) { return videos(*services, ctx); });
 
-  // Like the live API's presigned URLs, media URLs need no Authorization header.
-  router.get("/api/media/files/{name}", [services](Context& ctx) {
+  // Like the live API's presigned URLs, media URLs need no Authorization header (the document
+  // gives the operation `security: []`).
+  router.bind("getMediaFile", [services](Context& ctx) {
     auto media = services->store().fetch(ctx.param("name"));
     if (!media) throw ApiError("resource_not_found");
     Response r;
@@ -185,7 +175,7 @@ void add_media_routes(Router& router, std::shared_ptr<MediaServices> services) {
     r.body = std::move(media->bytes);
     r.headers.emplace("Cache-Control", "private, max-age=86400");
     return r;
-  }).open();
+  });
 }
 
 }  // namespace oxen::mock

@@ -136,27 +136,24 @@ Response list(MediaServices& services, Context& ctx) {
 }  // namespace
 
 void add_queue_routes(Router& router, std::shared_ptr<MediaServices> services) {
-  router.post("/api/ai/queue", [services](Context& ctx) { return enqueue(*services, ctx); })
-      .request("queue_create_request")
-      .response("queue_create_response");
+  router.bind("createQueuedGeneration", [services](Context& ctx) { return enqueue(*services, ctx); });
 
-  router.get("/api/ai/queue", [services](Context& ctx) { return list(*services, ctx); })
-      .response("queue_list_response");
+  router.bind("listQueuedGenerations", [services](Context& ctx) { return list(*services, ctx); });
 
-  router.get("/api/ai/queue/{generation_id}", [services](Context& ctx) {
+  router.bind("getQueuedGeneration", [services](Context& ctx) {
     auto g = attached_queue(*services, ctx)
                  .get(ctx.param("generation_id"), owner_of(ctx.api_key), services->clock().now_ms());
     if (!g) throw ApiError("resource_not_found");
     return Response::json(*g);
-  }).response("generation");
+  });
 
-  router.del("/api/ai/queue/{generation_id}", [services](Context& ctx) {
+  router.bind("cancelQueuedGeneration", [services](Context& ctx) {
     const std::string& id = ctx.param("generation_id");
     auto outcome = attached_queue(*services, ctx).cancel(id, owner_of(ctx.api_key), services->clock().now_ms());
     if (outcome == GenerationQueue::CancelOutcome::not_found) throw ApiError("resource_not_found");
     // On a terminal row the documented "no effect": the same success answer, nothing changes.
     return Response::json({{"status", "success"}, {"generation_id", id}});
-  }).response("queue_delete_response");
+  });
 }
 
 }  // namespace oxen::mock
