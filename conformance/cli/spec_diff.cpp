@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "app.hpp"
+#include "api_document.hpp"
 
 namespace oxen::conformance {
 
@@ -33,14 +33,12 @@ std::string normalise_path(const std::string& path) {
 }
 
 std::vector<RouteInfo> mock_routes() {
-  mock::Config config;
-  config.port = 0;
-  config.clock_mode = mock::Clock::Mode::manual;
-  mock::MockApp app(config, mock::Fixtures::load());
   std::vector<RouteInfo> out;
-  for (const auto& r : app.pipeline().router().routes()) {
-    if (r.internal || r.pattern.rfind("/__", 0) == 0) continue;
-    out.push_back({r.method, r.pattern, r.request_schema, r.response_schema});
+  for (const auto& op : ApiDocument::builtin().operations()) {
+    if (op.admin) continue;
+    auto ok = op.response_schemas.find(200);
+    out.push_back({op.method, op.pattern(), op.request_schema,
+                   ok == op.response_schemas.end() ? "" : ok->second});
   }
   return out;
 }

@@ -14,7 +14,7 @@ struct RouteInfo {
   std::string request_schema, response_schema;
 };
 
-// The mock's public routes (admin routes left out).
+// The mock's public routes, from schemas/openapi.json (admin routes left out).
 std::vector<RouteInfo> mock_routes();
 
 struct SpecItem {
