@@ -19,8 +19,8 @@ function(oxen_embed target symbol root)
   add_custom_command(
     OUTPUT "${out}"
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol} -DROOT=${root} -DLIST_FILE=${list_file}
-            -P "${PROJECT_SOURCE_DIR}/cmake/embed.cmake"
-    DEPENDS ${abs_files} "${list_file}" "${PROJECT_SOURCE_DIR}/cmake/embed.cmake"
+            -P "${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake"
+    DEPENDS ${abs_files} "${list_file}" "${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake"
     COMMENT "Embedding ${root}"
     VERBATIM)
   target_sources(${target} PRIVATE "${out}")

@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "api_document.hpp"
 #include "embedded.hpp"
 
 namespace oxen {
@@ -14,15 +15,35 @@ std::span<const EmbeddedFile> embedded_checks();
 
 namespace oxen::conformance {
 
+void bind_operation(CheckDef& check) {
+  const auto space = check.endpoint.find(' ');
+  const std::string method = check.endpoint.substr(0, space);
+  std::string path = check.endpoint.substr(space + 1);
+  path = "/api" + path.substr(0, path.find('?'));
+  const Operation* op = ApiDocument::builtin().find(method, path);
+  auto refuse = [&](const std::string& why) {
+    throw std::logic_error("check catalog: " + check.id + ": " + why);
+  };
+  if (!op) refuse(check.endpoint + " is not an operation of schemas/openapi.json");
+  if (!profile_includes(check.profile, op->profile))
+    refuse("in profile " + check.profile + ", but " + op->id + " belongs to profile " + op->profile);
+  if (op->billable != (check.cost_class != "free"))
+    refuse("cost_class " + check.cost_class + ", but " + op->id +
+           (op->billable ? " is billable" : " is not billable"));
+  check.operation = op->id;
+}
+
 const std::vector<CheckDef>& catalog() {
   static const std::vector<CheckDef> defs = [] {
     std::vector<CheckDef> out;
     for (const auto& file : embedded_checks()) {
       if (file.path != "catalog.json") continue;
       auto doc = nlohmann::json::parse(file.data);
-      for (const auto& c : doc.at("checks"))
-        out.push_back(CheckDef{c.at("id"), c.at("title"), c.at("endpoint"), c.at("profile"),
-                               c.at("cost_class"), c.value("plan", nlohmann::json())});
+      for (const auto& c : doc.at("checks")) {
+        CheckDef& check = out.emplace_back(CheckDef{c.at("id"), c.at("title"), c.at("endpoint"), c.at("profile"),
+                                                    c.at("cost_class"), c.value("plan", nlohmann::json()), ""});
+        bind_operation(check);
+      }
     }
     if (out.empty()) throw std::logic_error("the check catalog is empty");
     return out;

@@ -16,10 +16,16 @@ namespace oxen::conformance {
 struct CheckDef {
   std::string id, title, endpoint, profile, cost_class;
   nlohmann::json plan;  // billable checks: {calls, input_tokens, output_tokens}
+  std::string operation;  // operationId of `endpoint` in schemas/openapi.json
 };
 
-// The catalog in run order. Throws if the compiled-in catalog is malformed.
+// The catalog in run order. Throws if the compiled-in catalog is malformed, or disagrees with
+// schemas/openapi.json: an endpoint the document does not declare, a check in a profile below its
+// operation's (a billable or destructive call in `readonly`), or a cost class that says free for
+// a billable operation (or the reverse).
 const std::vector<CheckDef>& catalog();
+// Sets `check.operation` from its endpoint; throws std::logic_error where the two disagree.
+void bind_operation(CheckDef& check);
 // Whether `profile` (readonly|full|mock) runs checks declared for `check_profile`.
 bool profile_includes(const std::string& profile, const std::string& check_profile);
 bool known_profile(const std::string& profile);

@@ -166,6 +166,29 @@ const Operation* ApiDocument::find(std::string_view operation_id) const {
   return nullptr;
 }
 
+namespace {
+
+// "/a/{x}/b" -> "/a/{}/b"
+std::string without_param_names(std::string_view path) {
+  std::string out;
+  bool in_param = false;
+  for (char c : path) {
+    if (c == '{') in_param = true;
+    if (!in_param || c == '{' || c == '}') out += c;
+    if (c == '}') in_param = false;
+  }
+  return out;
+}
+
+}  // namespace
+
+const Operation* ApiDocument::find(std::string_view method, std::string_view path) const {
+  const std::string wanted = without_param_names(path);
+  for (const auto& op : operations_)
+    if (op.method == method && without_param_names(op.path) == wanted) return &op;
+  return nullptr;
+}
+
 const ApiDocument& ApiDocument::builtin() {
   static const ApiDocument doc = [] {
     for (const auto& file : embedded_schemas())

@@ -50,6 +50,9 @@ class ApiDocument {
 
   const std::vector<Operation>& operations() const { return operations_; }
   const Operation* find(std::string_view operation_id) const;
+  // The operation declared at `method` and `path`, a path as the document writes it (parameter
+  // names do not matter: "/api/ai/models/{model}" finds "/api/ai/models/{id}").
+  const Operation* find(std::string_view method, std::string_view path) const;
   const nlohmann::json& document() const { return document_; }
 
  private:

@@ -59,6 +59,31 @@ TEST_CASE("parse_base_url keeps the path prefix and refuses credentials") {
   CHECK_THROWS(parse_base_url("http://host/api?key=1"));
 }
 
+TEST_CASE("a catalog entry that contradicts schemas/openapi.json is refused") {
+  auto entry = [](std::string endpoint, std::string profile, std::string cost) {
+    return CheckDef{"x.check", "t", std::move(endpoint), std::move(profile), std::move(cost), {}, ""};
+  };
+  CheckDef ok = entry("GET /ai/models/{model}?x=1", "readonly", "free");
+  bind_operation(ok);
+  CHECK(ok.operation == "getModel");
+  auto refused = [](CheckDef c) {
+    try {
+      bind_operation(c);
+    } catch (const std::logic_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(refused(entry("GET /ai/nowhere", "readonly", "free")) ==
+        "check catalog: x.check: GET /ai/nowhere is not an operation of schemas/openapi.json");
+  CHECK(refused(entry("DELETE /ai/models/{id}", "readonly", "free")) ==
+        "check catalog: x.check: in profile readonly, but deleteModel belongs to profile mock");
+  CHECK(refused(entry("POST /ai/chat/completions", "full", "free")) ==
+        "check catalog: x.check: cost_class free, but createChatCompletion is billable");
+  CHECK(refused(entry("GET /ai/models", "readonly", "chat")) ==
+        "check catalog: x.check: cost_class chat, but listModels is not billable");
+}
+
 TEST_CASE("the catalog is data: every entry has an implementation and a known profile") {
   const auto& fns = check_functions();
   std::set<std::string> ids;
@@ -67,6 +92,7 @@ TEST_CASE("the catalog is data: every entry has an implementation and a known pr
     CHECK(known_profile(c.profile));
     CHECK(!c.title.empty());
     CHECK(ids.insert(c.id).second);
+    CHECK(!c.operation.empty());
   }
   RunOptions readonly;
   for (const auto& c : select_checks(readonly)) CHECK(c.profile == "readonly");
