@@ -17,12 +17,29 @@ MockApp::MockApp(Config config, Fixtures fixtures)
       clock_(config_.clock_mode, config_.clock_start_ms),
       journal_(config_.journal_capacity, config_.journal_body_cap),
       errors_(fixtures_.errors),
+      media_(std::make_shared<MediaServices>(config_, clock_, fixtures_)),
       worlds_(fixtures_, clock_, config_),
-      pipeline_(config_, errors_, journal_, clock_, worlds_) {
+      pipeline_(config_, errors_, journal_, clock_, worlds_),
+      ticker_(clock_, std::chrono::milliseconds(config_.ticker_interval_ms)) {
+  Worlds::Hooks hooks;
+  hooks.finished = [media = media_.get()](const std::string& ns, const std::vector<FinishedGeneration>& done) {
+    media->publish(ns, done);
+  };
+  hooks.removed = [this](const std::string& ns) {
+    journal_.clear(ns);
+    media_->events().close_namespace(ns);
+  };
+  hooks.busy = [media = media_.get()](const std::string& ns) { return media->events().subscribers(ns) > 0; };
+  worlds_.set_hooks(std::move(hooks));
+  // Every tick of the clock (the ticker, or a test moving manual time) advances every namespace.
+  clock_.on_tick([this](int64_t now_ms) {
+    worlds_.advance(now_ms);
+    media_->events().wake_all();
+  });
+
   if (config_.admin_enabled) add_admin_routes(pipeline_.router(), *this);
   add_models_routes(pipeline_.router());
   add_chat_routes(pipeline_.router(), config_, clock_, fixtures_);
-  media_ = MediaServices::create(config_, clock_, fixtures_);
   add_media_routes(pipeline_.router(), media_);
   add_queue_routes(pipeline_.router(), media_);
   add_events_routes(pipeline_.router(), media_);
@@ -36,7 +53,7 @@ MockApp::MockApp(Config config, Fixtures fixtures)
     state_file_ = std::make_unique<StateFile>(config_.state_file);
     if (auto saved = state_file_->load()) {
       try {
-        world().import_state(*saved);
+        world()->import_state(*saved);
       } catch (const std::exception& e) {
         throw std::runtime_error("state file " + config_.state_file + ": " + e.what());
       }

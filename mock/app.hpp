@@ -6,6 +6,7 @@
 #include "config.hpp"
 #include "core/api_error.hpp"
 #include "core/clock.hpp"
+#include "core/ticker.hpp"
 #include "http/journal.hpp"
 #include "http/pipeline.hpp"
 #include "media/media_services.hpp"
@@ -25,10 +26,10 @@ class MockApp {
   Clock& clock() { return clock_; }
   Journal& journal() { return journal_; }
   Worlds& worlds() { return worlds_; }
-  World& world(const std::string& name = "") { return worlds_.get(name); }
+  std::shared_ptr<World> world(const std::string& name = "") { return worlds_.get(name); }
   Pipeline& pipeline() { return pipeline_; }
   const Fixtures& fixtures() const { return fixtures_; }
-  MediaServices& media() { return *media_; }  // media store, event hub, queue ticks
+  MediaServices& media() { return *media_; }  // media store, event hub
 
   // Everything back to how it started: every namespace's state, the journal, the clock, the
   // rate limiter.
@@ -42,10 +43,11 @@ class MockApp {
   Clock clock_;
   Journal journal_;
   ErrorCatalog errors_;
+  std::shared_ptr<MediaServices> media_;  // before the worlds: their queues publish to it
   Worlds worlds_;
   Pipeline pipeline_;
-  std::shared_ptr<MediaServices> media_;
   std::unique_ptr<StateFile> state_file_;
+  Ticker ticker_;  // last, so it stops first: no tick reaches a member being destroyed
 };
 
 }  // namespace oxen::mock

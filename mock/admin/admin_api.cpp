@@ -26,7 +26,7 @@ nlohmann::json journal_json(const Journal& journal, const Context& ctx) {
   }
   auto out = nlohmann::json::array();
   for (const auto& e : journal.snapshot()) {
-    if (e.ns != ctx.event.ns) continue;
+    if (e.ns != ctx.ns) continue;
     if (method && e.method != *method) continue;
     if (path && !glob_match(*path, e.path)) continue;
     if (status && std::to_string(e.status) != *status) continue;
@@ -64,13 +64,13 @@ void add_admin_routes(Router& router, MockApp& app) {
   });
 
   router.bind("adminReset", [&app](Context& ctx) {
-    if (ctx.event.ns.empty()) {
+    if (ctx.ns.empty()) {
       app.reset();
     } else {
       ctx.world.reset();
-      app.journal().clear(ctx.event.ns);
+      app.journal().clear(ctx.ns);
     }
-    return Response::json({{"status", "reset"}, {"namespace", ctx.event.ns}});
+    return Response::json({{"status", "reset"}, {"namespace", ctx.ns}});
   });
 
   router.bind("adminListRequests", [&app](Context& ctx) {
@@ -78,7 +78,7 @@ void add_admin_routes(Router& router, MockApp& app) {
   });
 
   router.bind("adminClearRequests", [&app](Context& ctx) {
-    app.journal().clear(ctx.event.ns);
+    app.journal().clear(ctx.ns);
     return Response::json({{"status", "cleared"}});
   });
 
@@ -125,6 +125,13 @@ void add_admin_routes(Router& router, MockApp& app) {
     if (!ctx.world.faults.remove(ctx.param("id")))
       throw ApiError("resource_not_found", {{"detail", "no fault rule '" + ctx.param("id") + "'"}});
     return Response::json({{"status", "deleted"}, {"id", ctx.param("id")}});
+  });
+
+  router.bind("adminDeleteNamespace", [&app](Context& ctx) {
+    const std::string& ns = ctx.param("ns");
+    if (!app.worlds().remove(ns))
+      throw ApiError("resource_not_found", {{"detail", "no namespace '" + ns + "'"}});
+    return Response::json({{"status", "deleted"}, {"namespace", ns}});
   });
 
   router.bind("adminExportState", [](Context& ctx) {

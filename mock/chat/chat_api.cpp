@@ -1,7 +1,6 @@
 #include "chat_api.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <memory>
 
@@ -144,8 +143,7 @@ class ChatService {
       choices.push_back(std::move(completion));
     }
 
-    const uint64_t n = counter_.fetch_add(1);
-    json head = {{"id", "chatcmpl-" + Rng(mix64(config_.seed) ^ n, "chatcmpl").uuid()},
+    json head = {{"id", "chatcmpl-" + ctx.world.ids.next("chatcmpl")},
                  {"created", clock_.now_s()},
                  {"model", model_id}};
 
@@ -481,7 +479,6 @@ class ChatService {
   const Config& config_;
   const Clock& clock_;
   chat::ChatScripts scripts_;
-  std::atomic<uint64_t> counter_{0};
 };
 
 }  // namespace

@@ -88,9 +88,16 @@ void EventHub::wake_all() {
   }
 }
 
-void EventHub::close_all() {
+void EventHub::close_all() { close_if([](const EventScope&) { return true; }); }
+
+void EventHub::close_namespace(const std::string& ns) {
+  close_if([&](const EventScope& scope) { return scope.ns == ns; });
+}
+
+void EventHub::close_if(const std::function<bool(const EventScope&)>& which) {
   std::lock_guard lock(state_->mutex);
   for (Subscription* sub : state_->open) {
+    if (!which(sub->scope_)) continue;
     {
       std::lock_guard sub_lock(sub->mutex_);
       sub->closed_ = true;
@@ -102,6 +109,12 @@ void EventHub::close_all() {
 size_t EventHub::subscribers() const {
   std::lock_guard lock(state_->mutex);
   return state_->open.size();
+}
+
+size_t EventHub::subscribers(const std::string& ns) const {
+  std::lock_guard lock(state_->mutex);
+  return std::count_if(state_->open.begin(), state_->open.end(),
+                       [&](const Subscription* sub) { return sub->scope_.ns == ns; });
 }
 
 bool EventHub::wait_for_subscribers(size_t n, std::chrono::milliseconds timeout) const {

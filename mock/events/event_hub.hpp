@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -60,15 +61,19 @@ class EventHub {
   size_t publish(const EventScope& scope, const std::string& event, const nlohmann::json& data);
   // Wakes every stream (the clock moved: keep-alives may be due).
   void wake_all();
-  // Closes every stream (shutdown).
+  // Closes every stream (shutdown), or those of one namespace (it was removed).
   void close_all();
+  void close_namespace(const std::string& ns);
 
   size_t subscribers() const;
+  size_t subscribers(const std::string& ns) const;
   size_t max_subscribers() const { return max_subscribers_; }
   // Waits (on a condition, never a fixed sleep) until `subscribers() == n` or the timeout ends.
   bool wait_for_subscribers(size_t n, std::chrono::milliseconds timeout) const;
 
  private:
+  void close_if(const std::function<bool(const EventScope&)>& which);
+
   size_t max_subscribers_;
   size_t max_pending_;
   std::shared_ptr<State> state_;

@@ -210,7 +210,7 @@ Response Pipeline::handle(const Request& request) {
 
   std::string token;
   Response response;
-  World* world = nullptr;
+  std::shared_ptr<World> world;  // held for the request: removing the namespace meanwhile is safe
   auto match = router_.match(request.method, request.path);
   const bool internal = match.route && match.route->internal;
   try {
@@ -236,8 +236,8 @@ Response Pipeline::handle(const Request& request) {
         throw ApiError("rate_limited", {{"retry_after", std::to_string(wait_s)},
                                         {"detail", "more than the configured requests per second"}});
     }
-    world = &worlds_.get(event.ns);
-    Context ctx{request, std::move(match.params), nullptr, token, event, *world};
+    world = worlds_.get(event.ns);
+    Context ctx{request, std::move(match.params), nullptr, token, event, *world, event.ns};
     if (route.json_body) ctx.body = parse_body(request);
     std::optional<FaultAction> fault;
     if (!internal) fault = choose_fault(request, ctx);

@@ -27,6 +27,7 @@ struct Context {
   std::string api_key;  // the bearer token presented (never logged)
   ServeEvent& event;
   World& world;  // the state of the caller's namespace
+  const std::string& ns;  // its name (X-Mock-Namespace, "" for the default one)
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };

@@ -1,55 +1,14 @@
 #include "media_services.hpp"
 
-namespace oxen::mock {
+#include "../core/rng.hpp"
 
-std::shared_ptr<MediaServices> MediaServices::create(const Config& config, Clock& clock,
-                                                     const Fixtures& fixtures) {
-  auto services = std::make_shared<MediaServices>(config, clock, fixtures);
-  // The clock outlives the routes; once the gate is closed late ticks are no-ops.
-  clock.on_tick([gate = services->gate_, raw = services.get()](int64_t now_ms) {
-    std::shared_lock lock(gate->mutex);
-    if (gate->open) raw->tick(now_ms);
-  });
-  return services;
-}
+namespace oxen::mock {
 
 MediaServices::MediaServices(const Config& config, Clock& clock, const Fixtures& fixtures)
     : config_(config),
       clock_(clock),
       store_(fixtures.files, config.max_media_files),
-      events_(static_cast<size_t>(event_subscriber_cap(config))),
-      ids_(config.seed, "generation") {
-  ticker_ = std::thread([this] { ticker_loop(); });
-}
-
-MediaServices::~MediaServices() {
-  {
-    std::unique_lock lock(gate_->mutex);  // waits for a tick in progress
-    gate_->open = false;
-  }
-  {
-    std::lock_guard lock(queues_mutex_);
-    for (auto* q : queues_) q->set_listener(nullptr);
-  }
-  {
-    std::lock_guard lock(ticker_mutex_);
-    stopping_ = true;
-  }
-  ticker_wake_.notify_all();
-  if (ticker_.joinable()) ticker_.join();
-  events_.close_all();
-}
-
-void MediaServices::ticker_loop() {
-  auto interval = std::chrono::milliseconds(std::max(1, config_.ticker_interval_ms));
-  std::unique_lock lock(ticker_mutex_);
-  while (!ticker_wake_.wait_for(lock, interval, [&] { return stopping_; })) {
-    if (clock_.mode() != Clock::Mode::real) continue;
-    lock.unlock();
-    clock_.notify();
-    lock.lock();
-  }
-}
+      events_(static_cast<size_t>(event_subscriber_cap(config))) {}
 
 std::shared_ptr<const Schema> MediaServices::request_schema(const nlohmann::json& model) {
   const auto& rs = model.value("request_schema", nlohmann::json());
@@ -63,40 +22,17 @@ std::shared_ptr<const Schema> MediaServices::request_schema(const nlohmann::json
   return compiled;
 }
 
-std::string MediaServices::new_generation_id() {
-  std::lock_guard lock(ids_mutex_);
-  return ids_.uuid();
-}
-
-void MediaServices::attach(GenerationQueue& queue, const std::string& ns) {
-  std::lock_guard lock(queues_mutex_);
-  if (std::find(queues_.begin(), queues_.end(), &queue) != queues_.end()) return;
-  queues_.push_back(&queue);
-  // Called from a handler (which keeps this alive) or a tick (gated); the destructor unsets it.
-  queue.set_listener([self = this, ns](const std::vector<Completion>& done) {
-    for (const auto& c : done) {
-      nlohmann::json data = {{"generation_id", c.generation_id},
-                             {"status", c.status},
-                             {"media_type", c.media_type}};
-      if (c.status == "succeeded") {
-        data["model"] = c.model;
-        data["url"] = c.url;
-      } else {
-        data["error"] = c.error;
-      }
-      self->events_.publish(EventScope{ns, c.owner}, "media_generation_completed", data);
+void MediaServices::publish(const std::string& ns, const std::vector<FinishedGeneration>& done) {
+  for (const auto& g : done) {
+    nlohmann::json data = {{"generation_id", g.generation_id}, {"status", g.status}, {"media_type", g.media_type}};
+    if (g.status == "succeeded") {
+      data["model"] = g.model;
+      data["url"] = g.url;
+    } else {
+      data["error"] = g.error;
     }
-  });
-}
-
-void MediaServices::tick(int64_t now_ms) {
-  std::vector<GenerationQueue*> queues;
-  {
-    std::lock_guard lock(queues_mutex_);
-    queues = queues_;
+    events_.publish(EventScope{ns, g.owner}, "media_generation_completed", data);
   }
-  for (auto* q : queues) q->advance(now_ms);
-  events_.wake_all();
 }
 
 std::string own_base_url(const Request& request) {

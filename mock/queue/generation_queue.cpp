@@ -56,8 +56,8 @@ bool GenerationQueue::enqueue(std::vector<GenerationSpec> specs, int64_t now_ms,
   return true;
 }
 
-std::vector<Completion> GenerationQueue::advance_locked(int64_t now_ms) {
-  std::vector<Completion> done;
+std::vector<FinishedGeneration> GenerationQueue::advance_locked(int64_t now_ms) {
+  std::vector<FinishedGeneration> done;
   for (auto& row : rows_) {
     int64_t start_at = row.enqueued_ms + row.spec.queued_ms;
     if (row.status == "queued" && now_ms >= start_at) {
@@ -69,7 +69,7 @@ std::vector<Completion> GenerationQueue::advance_locked(int64_t now_ms) {
       bool fails = !row.spec.failure.empty();
       move(row, fails ? "fail" : "succeed");
       row.completed_ms = end_at;
-      Completion c;
+      FinishedGeneration c;
       c.generation_id = row.spec.generation_id;
       c.owner = row.spec.owner;
       c.status = row.status;
@@ -84,13 +84,13 @@ std::vector<Completion> GenerationQueue::advance_locked(int64_t now_ms) {
     }
   }
   std::stable_sort(done.begin(), done.end(),
-                   [](const Completion& a, const Completion& b) { return a.at_ms < b.at_ms; });
+                   [](const FinishedGeneration& a, const FinishedGeneration& b) { return a.at_ms < b.at_ms; });
   return done;
 }
 
 void GenerationQueue::advance(int64_t now_ms) {
   std::lock_guard publish(publish_mutex_);
-  std::vector<Completion> done;
+  std::vector<FinishedGeneration> done;
   Listener listener;
   {
     std::lock_guard lock(mutex_);
@@ -171,9 +171,9 @@ void GenerationQueue::set_listener(Listener listener) {
   listener_ = std::move(listener);
 }
 
-bool GenerationQueue::has_listener() const {
+bool GenerationQueue::contains(const std::string& id) const {
   std::lock_guard lock(mutex_);
-  return static_cast<bool>(listener_);
+  return by_id_.count(id) > 0;
 }
 
 void GenerationQueue::reset() {

@@ -34,7 +34,7 @@ struct GenerationSpec {
 };
 
 // A generation that reached succeeded or failed (cancelled ones are not reported).
-struct Completion {
+struct FinishedGeneration {
   std::string generation_id;
   uint64_t owner = 0;
   std::string status;  // "succeeded" | "failed"
@@ -51,7 +51,7 @@ struct QueueFilter {
 
 class GenerationQueue {
  public:
-  using Listener = std::function<void(const std::vector<Completion>&)>;
+  using Listener = std::function<void(const std::vector<FinishedGeneration>&)>;
   enum class CancelOutcome { cancelled, already_terminal, not_found };
 
   explicit GenerationQueue(const StateMachine& machine = StateMachine::builtin("generation"));
@@ -63,12 +63,13 @@ class GenerationQueue {
   // In enqueue order; without a status filter only queued and processing rows.
   nlohmann::json list(const QueueFilter& filter, uint64_t owner, int64_t now_ms);
   CancelOutcome cancel(const std::string& id, uint64_t owner, int64_t now_ms);
+  // Whether a row of any owner has this id.
+  bool contains(const std::string& id) const;
 
   // Runs every transition due by `now_ms`; completions go to the listener in time order.
   void advance(int64_t now_ms);
   // Set once by whoever publishes completion events.
   void set_listener(Listener listener);
-  bool has_listener() const;
 
   void reset();
   size_t size() const;
@@ -85,7 +86,7 @@ class GenerationQueue {
     std::optional<int64_t> started_ms, completed_ms;
   };
 
-  std::vector<Completion> advance_locked(int64_t now_ms);
+  std::vector<FinishedGeneration> advance_locked(int64_t now_ms);
   void move(Row& row, const std::string& event);
   nlohmann::json render(const Row& row) const;
   Row* find_locked(const std::string& id, uint64_t owner);

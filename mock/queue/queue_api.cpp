@@ -10,13 +10,13 @@ namespace {
 
 const char* const kStatuses[] = {"queued", "processing", "succeeded", "failed", "cancelled"};
 
-std::string namespace_of(const Context& ctx) {
-  return ctx.request.header("X-Mock-Namespace").value_or("");
-}
-
-GenerationQueue& attached_queue(MediaServices& services, Context& ctx) {
-  services.attach(ctx.world.queue, namespace_of(ctx));
-  return ctx.world.queue;
+// The namespace's next generation id. A state imported without id counters (an older state
+// file) may already hold the next ones, so ids in use are skipped.
+std::string new_generation_id(World& world) {
+  std::string id;
+  do id = world.ids.next("generation");
+  while (world.queue.contains(id));
+  return id;
 }
 
 std::optional<std::string> optional_string(const nlohmann::json& body, const char* name) {
@@ -66,7 +66,7 @@ Response enqueue(MediaServices& services, Context& ctx) {
   nlohmann::json answer = nlohmann::json::array();
   for (int i = 0; i < count; ++i) {
     GenerationSpec spec;
-    spec.generation_id = services.new_generation_id();
+    spec.generation_id = new_generation_id(ctx.world);
     spec.owner = owner;
     spec.model_name = model["id"];
     spec.media_type = media;
@@ -103,8 +103,7 @@ Response enqueue(MediaServices& services, Context& ctx) {
     answer.push_back({{"generation_id", spec.generation_id}, {"status", "queued"}});
     specs.push_back(std::move(spec));
   }
-  auto& queue = attached_queue(services, ctx);
-  if (!queue.enqueue(std::move(specs), services.clock().now_ms(), config.max_generations))
+  if (!ctx.world.queue.enqueue(std::move(specs), services.clock().now_ms(), config.max_generations))
     throw ApiError("queue_full", {{"limit", std::to_string(config.max_generations)}});
   return Response::json({{"generations", answer}});
 }
@@ -129,7 +128,7 @@ Response list(MediaServices& services, Context& ctx) {
   f.model = ctx.request.query_param("model");
   f.repo = ctx.request.query_param("repo");
   f.folder = ctx.request.query_param("folder");
-  auto rows = attached_queue(services, ctx).list(f, owner_of(ctx.api_key), services.clock().now_ms());
+  auto rows = ctx.world.queue.list(f, owner_of(ctx.api_key), services.clock().now_ms());
   return Response::json({{"count", rows.size()}, {"generations", rows}});
 }
 
@@ -141,15 +140,14 @@ void add_queue_routes(Router& router, std::shared_ptr<MediaServices> services) {
   router.bind("listQueuedGenerations", [services](Context& ctx) { return list(*services, ctx); });
 
   router.bind("getQueuedGeneration", [services](Context& ctx) {
-    auto g = attached_queue(*services, ctx)
-                 .get(ctx.param("generation_id"), owner_of(ctx.api_key), services->clock().now_ms());
+    auto g = ctx.world.queue.get(ctx.param("generation_id"), owner_of(ctx.api_key), services->clock().now_ms());
     if (!g) throw ApiError("resource_not_found");
     return Response::json(*g);
   });
 
   router.bind("cancelQueuedGeneration", [services](Context& ctx) {
     const std::string& id = ctx.param("generation_id");
-    auto outcome = attached_queue(*services, ctx).cancel(id, owner_of(ctx.api_key), services->clock().now_ms());
+    auto outcome = ctx.world.queue.cancel(id, owner_of(ctx.api_key), services->clock().now_ms());
     if (outcome == GenerationQueue::CancelOutcome::not_found) throw ApiError("resource_not_found");
     // On a terminal row the documented "no effect": the same success answer, nothing changes.
     return Response::json({{"status", "success"}, {"generation_id", id}});

@@ -46,13 +46,16 @@ std::optional<nlohmann::json> StateFile::load() const {
   auto violations = SchemaStore::builtin().validate("admin_state", state);
   if (!violations.empty())
     throw std::runtime_error("state file " + path_ + ": " + describe(violations.front()));
+  std::lock_guard lock(mutex_);
+  on_disk_ = state.dump();
   return state;
 }
 
-void StateFile::save(const nlohmann::json& state) {
+bool StateFile::save(const nlohmann::json& state) {
   std::lock_guard lock(mutex_);
   const std::string tmp = path_ + ".tmp";
-  const std::string bytes = state.dump();
+  std::string bytes = state.dump();
+  if (bytes == on_disk_) return false;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create", tmp);
   try {
@@ -70,6 +73,8 @@ void StateFile::save(const nlohmann::json& state) {
     ::fsync(dir_fd);
     ::close(dir_fd);
   }
+  on_disk_ = std::move(bytes);
+  return true;
 }
 
 }  // namespace oxen::mock

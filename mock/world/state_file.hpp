@@ -16,13 +16,16 @@ class StateFile {
   // The saved state, nullopt when no file exists yet. Throws std::runtime_error naming the file
   // and the reason when it exists but is not a valid state document.
   std::optional<nlohmann::json> load() const;
-  // Throws std::runtime_error when the state cannot be written.
-  void save(const nlohmann::json& state);
+  // Writes the state unless it is what the file already holds (as loaded or last saved), so a
+  // request that changed nothing costs no write and no fsync. Returns whether it wrote. Throws
+  // std::runtime_error when the state cannot be written.
+  bool save(const nlohmann::json& state);
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  mutable std::string on_disk_;  // the bytes the file holds, as far as this process knows
 };
 
 }  // namespace oxen::mock

@@ -4,17 +4,32 @@
 
 namespace oxen::mock {
 
-World::World(const Fixtures& fixtures, const Clock& clock, const Config& config)
-    : registry(fixtures.models, fixtures.deployments, clock), faults(config.seed) {}
+namespace {
+// The id kinds whose counters are state: they name stored things, so a restart with the state
+// file must not hand them out again. Chat completion ids name nothing stored.
+const char* const kStoredIdKinds[] = {"generation"};
+}  // namespace
+
+World::World(const Fixtures& fixtures, const Clock& clock, const Config& config, const std::string& name,
+             GenerationQueue::Listener finished)
+    : name(name), registry(fixtures.models, fixtures.deployments, clock), faults(config.seed), ids(config.seed, name) {
+  queue.set_listener(std::move(finished));
+}
 
 void World::reset() {
   registry.reset();
   faults.clear();
   queue.reset();
+  ids.reset();
 }
 
 nlohmann::json World::export_state() const {
-  return {{"version", 1}, {"registry", registry.export_state()}, {"queue", queue.export_state()}};
+  nlohmann::json counters = nlohmann::json::object();
+  for (const char* kind : kStoredIdKinds) counters[kind] = ids.count(kind);
+  return {{"version", 1},
+          {"registry", registry.export_state()},
+          {"queue", queue.export_state()},
+          {"ids", counters}};
 }
 
 void World::import_state(const nlohmann::json& state) {
@@ -22,17 +37,67 @@ void World::import_state(const nlohmann::json& state) {
   // scratch queue first so that a bad queue cannot leave a half-imported world.
   GenerationQueue queue_check;
   if (state.contains("queue")) queue_check.import_state(state["queue"]);
+  std::map<std::string, uint64_t> counters;
+  if (state.contains("ids")) counters = state["ids"].get<std::map<std::string, uint64_t>>();
   registry.import_state(state.at("registry"));
   if (state.contains("queue")) queue.import_state(state["queue"]);
+  for (const auto& [kind, n] : counters) ids.set_count(kind, n);
 }
 
-World& Worlds::get(const std::string& name) {
-  std::lock_guard lock(mutex_);
-  auto it = worlds_.find(name);
-  if (it != worlds_.end()) return *it->second;
-  if (worlds_.size() >= config_.max_namespaces)
-    throw ApiError("too_many_namespaces", {{"limit", std::to_string(config_.max_namespaces)}});
-  return *worlds_.emplace(name, std::make_unique<World>(fixtures_, clock_, config_)).first->second;
+std::shared_ptr<World> Worlds::get(const std::string& name) {
+  std::string evicted;
+  std::shared_ptr<World> world;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = worlds_.find(name); it != worlds_.end()) {
+      it->second.last_used = ++uses_;
+      return it->second.world;
+    }
+    if (worlds_.size() >= config_.max_namespaces) {
+      evicted = evictable_locked();
+      if (evicted.empty())
+        throw ApiError("too_many_namespaces", {{"limit", std::to_string(config_.max_namespaces)}});
+      worlds_.erase(evicted);
+    }
+    auto finished = [hook = hooks_.finished, name](const std::vector<FinishedGeneration>& done) {
+      if (hook) hook(name, done);
+    };
+    world = std::make_shared<World>(fixtures_, clock_, config_, name, finished);
+    worlds_.emplace(name, Entry{world, ++uses_});
+  }
+  if (!evicted.empty() && hooks_.removed) hooks_.removed(evicted);
+  return world;
+}
+
+std::string Worlds::evictable_locked() {
+  std::string oldest;
+  uint64_t oldest_use = UINT64_MAX;
+  for (const auto& [name, entry] : worlds_) {
+    if (name.empty() || entry.world.use_count() > 1 || entry.last_used >= oldest_use) continue;
+    if (hooks_.busy && hooks_.busy(name)) continue;
+    oldest = name;
+    oldest_use = entry.last_used;
+  }
+  return oldest;
+}
+
+bool Worlds::remove(const std::string& name) {
+  if (name.empty()) return false;
+  {
+    std::lock_guard lock(mutex_);
+    if (worlds_.erase(name) == 0) return false;
+  }
+  if (hooks_.removed) hooks_.removed(name);
+  return true;
+}
+
+void Worlds::advance(int64_t now_ms) {
+  std::vector<std::shared_ptr<World>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [_, entry] : worlds_) all.push_back(entry.world);
+  }
+  for (const auto& world : all) world->queue.advance(now_ms);
 }
 
 std::vector<std::string> Worlds::names() {
@@ -44,7 +109,7 @@ std::vector<std::string> Worlds::names() {
 
 void Worlds::reset_all() {
   std::lock_guard lock(mutex_);
-  for (auto& [_, world] : worlds_) world->reset();
+  for (auto& [_, entry] : worlds_) entry.world->reset();
 }
 
 }  // namespace oxen::mock

@@ -1,6 +1,11 @@
 #pragma once
 // All the state a client can change, as one value. The default namespace has one World; each
 // X-Mock-Namespace gets its own, built from the same fixtures, so parallel tests never meet.
+// Everything a namespace owns lives here and is created, reset, exported, imported and removed
+// together: registry and deployments, queue, faults and ids. Its completion events and journal
+// entries are keyed by its name and go with it (see Worlds::Hooks).
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,39 +18,73 @@
 #include "../queue/generation_queue.hpp"
 #include "../registry/registry.hpp"
 #include "fixtures.hpp"
+#include "ids.hpp"
 
 namespace oxen::mock {
 
 struct World {
-  World(const Fixtures& fixtures, const Clock& clock, const Config& config);
+  // `finished` hears the queue's finished generations (the event hub), from the moment the world
+  // exists: imported jobs publish their events without any queue call first.
+  World(const Fixtures& fixtures, const Clock& clock, const Config& config, const std::string& name,
+        GenerationQueue::Listener finished = {});
   void reset();
   // The state a client can change, as JSON (schema admin_state), and back. Import is all or
   // nothing: a document that does not fit leaves the world as it was.
   nlohmann::json export_state() const;
   void import_state(const nlohmann::json& state);
 
+  const std::string name;  // "" for the default namespace
   Registry registry;
   Faults faults;
   GenerationQueue queue;  // async generations (mock/queue)
+  Ids ids;
 };
 
-// The worlds by namespace name ("" is the default one), created on first use.
+// The worlds by namespace name ("" is the default one), created on first use. At the limit of
+// `--max-namespaces` the least recently used idle namespace is evicted to make room; the
+// default one never is.
 class Worlds {
  public:
+  struct Hooks {
+    // Gets the finished generations of namespace `ns`.
+    std::function<void(const std::string& ns, const std::vector<FinishedGeneration>&)> finished;
+    // A namespace was removed or evicted: drop what is kept elsewhere under its name.
+    std::function<void(const std::string& ns)> removed;
+    // Whether something outside a request holds on to the namespace (an open event stream), so
+    // it must not be evicted.
+    std::function<bool(const std::string& ns)> busy;
+  };
+
   Worlds(const Fixtures& fixtures, const Clock& clock, const Config& config)
       : fixtures_(fixtures), clock_(clock), config_(config) {}
+  // Set once, before the first world is made.
+  void set_hooks(Hooks hooks) { hooks_ = std::move(hooks); }
 
-  // Throws ApiError("too_many_namespaces") beyond the limit.
-  World& get(const std::string& name = "");
+  // The world stays alive while the caller holds it, even if it is removed meanwhile. Throws
+  // ApiError("too_many_namespaces") when the limit is reached and no namespace is idle.
+  std::shared_ptr<World> get(const std::string& name = "");
+  // Removes a namespace (not the default one); false when there is none by that name.
+  bool remove(const std::string& name);
   void reset_all();
+  // Runs every namespace's queue up to `now_ms` (the clock's tick).
+  void advance(int64_t now_ms);
   std::vector<std::string> names();
 
  private:
+  struct Entry {
+    std::shared_ptr<World> world;
+    uint64_t last_used = 0;
+  };
+  // The least recently used namespace nobody holds, or "" when there is none.
+  std::string evictable_locked();
+
   const Fixtures& fixtures_;
   const Clock& clock_;
   const Config& config_;
+  Hooks hooks_;
   std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<World>> worlds_;
+  std::map<std::string, Entry> worlds_;
+  uint64_t uses_ = 0;
 };
 
 }  // namespace oxen::mock

@@ -261,6 +261,103 @@ TEST_CASE("namespaces isolate state, journals and faults") {
   }
 }
 
+TEST_CASE("after a reset the same requests get the same ids") {
+  TestServer server;
+  auto admin = server.client("");
+  auto api = server.client();
+  auto ids = [&] {
+    auto chat = parse_json(api.Post("/api/ai/chat/completions",
+                                    R"({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})",
+                                    "application/json")
+                               ->body);
+    auto queued = parse_json(api.Post("/api/ai/queue", R"({"model": "flux-2-dev", "prompt": "an ox", "num_generations": 2})",
+                                      "application/json")
+                                 ->body);
+    return std::vector<std::string>{chat["id"], queued["generations"][0]["generation_id"],
+                                    queued["generations"][1]["generation_id"]};
+  };
+  auto first = ids();
+  CHECK(first[1] != first[2]);
+  call(admin, "POST", "/__admin/reset");
+  CHECK(ids() == first);
+  SUBCASE("a namespace counts its own ids, and its reset repeats them too") {
+    const httplib::Headers ns = {{"X-Mock-Namespace", "ids"}};
+    auto in_ns = [&] {
+      return parse_json(api.Post("/api/ai/queue", ns, R"({"model": "flux-2-dev", "prompt": "an ox"})",
+                                 "application/json")
+                            ->body)["generations"][0]["generation_id"];
+    };
+    auto once = in_ns();
+    CHECK(once != first[1]);
+    call(admin, "POST", "/__admin/reset", nullptr, 200, ns);
+    CHECK(in_ns() == once);
+  }
+  SUBCASE("an imported state does not hand out its generation ids again") {
+    auto state = call(admin, "GET", "/__admin/state");
+    CHECK(state["ids"]["generation"] == 2);
+    state.erase("ids");  // a state file written before ids were saved
+    call(admin, "POST", "/__admin/reset");
+    call(admin, "POST", "/__admin/state", state);
+    auto next = ids();
+    CHECK(next[1] != first[1]);
+    CHECK(next[1] != first[2]);
+    CHECK(next[2] != first[1]);
+  }
+}
+
+TEST_CASE("a namespace can be removed, and idle ones make room at the limit") {
+  auto config = oxen::test::test_config();
+  config.max_namespaces = 3;  // the default namespace and two more
+  TestServer server(config);
+  auto admin = server.client("");
+  auto api = server.client();
+  auto in = [](const char* ns) { return httplib::Headers{{"X-Mock-Namespace", ns}}; };
+
+  CHECK(api.Delete("/api/ai/models/oxen:acme/broken-lora", in("a"))->status == 200);
+  call(admin, "POST", "/__admin/faults", {{"action", {{"status", 500}}}}, 201, in("a"));
+  CHECK(call(admin, "GET", "/__admin/requests", nullptr, 200, in("a"))["count"] == 1);
+
+  auto removed = call(admin, "DELETE", "/__admin/namespaces/a");
+  CHECK(removed == json{{"status", "deleted"}, {"namespace", "a"}});
+  auto health = call(admin, "GET", "/__admin/health");
+  CHECK(std::find(health["namespaces"].begin(), health["namespaces"].end(), "a") == health["namespaces"].end());
+  auto again = call(admin, "DELETE", "/__admin/namespaces/a", nullptr, 404);
+  CHECK_SCHEMA("error_oxen", again);
+  // Used again, it starts from the fixtures: no fault, the model back, an empty journal.
+  CHECK(call(admin, "GET", "/__admin/requests", nullptr, 200, in("a"))["count"] == 0);
+  CHECK(api.Get("/api/ai/models/oxen:acme/broken-lora", in("a"))->status == 200);
+
+  SUBCASE("at the limit the least recently used namespace is evicted") {
+    CHECK(api.Delete("/api/ai/models/oxen:acme/broken-lora", in("b"))->status == 200);
+    CHECK(api.Get("/api/ai/models", in("a"))->status == 200);  // a used after b
+    CHECK(api.Get("/api/ai/models", in("c"))->status == 200);  // evicts b
+    auto names = call(admin, "GET", "/__admin/health")["namespaces"];
+    CHECK(names == json::array({"", "a", "c"}));
+    CHECK(api.Get("/api/ai/models/oxen:acme/broken-lora", in("b"))->status == 200);  // b anew
+  }
+  SUBCASE("a namespace with an open event stream is not idle") {
+    httplib::Client events("127.0.0.1", server.port());
+    events.set_bearer_token_auth("test-key");
+    std::atomic<bool> stop{false};
+    std::thread reader([&] {
+      events.Get("/api/events", in("a"), [&](const char*, size_t) { return !stop.load(); });
+    });
+    REQUIRE(server.app().media().events().wait_for_subscribers(1, std::chrono::seconds(10)));
+    CHECK(api.Get("/api/ai/models", in("b"))->status == 200);  // b is newer than a
+    CHECK(api.Get("/api/ai/models", in("c"))->status == 200);  // evicts b, not a
+    auto names = call(admin, "GET", "/__admin/health")["namespaces"];
+    CHECK(names == json::array({"", "a", "c"}));
+    // Removing a closes its streams.
+    call(admin, "DELETE", "/__admin/namespaces/a");
+    CHECK(server.app().media().events().wait_for_subscribers(0, std::chrono::seconds(10)));
+    stop = true;
+    events.stop();
+    reader.join();
+    CHECK(api.Get("/api/ai/models", in("d"))->status == 200);  // into a's place
+    CHECK(call(admin, "GET", "/__admin/health")["namespaces"] == json::array({"", "c", "d"}));
+  }
+}
+
 TEST_CASE("state export and import") {
   TestServer server;
   auto admin = server.client("");

@@ -210,3 +210,22 @@ TEST_CASE("open streams are capped with a documented 503 - closed streams are cl
   EventStream c(server);
   CHECK(c.status() == 200);
 }
+
+TEST_CASE("imported jobs publish their completion events with no queue call first") {
+  TestServer server;
+  auto admin = server.client("");
+  auto id = enqueue(server, {{"model", "flux-2-dev"}, {"prompt", "a fox"}});
+  auto state = parse_json(admin.Get("/__admin/state")->body);
+  REQUIRE(admin.Post("/__admin/reset")->status == 200);
+  // Into a namespace that has never seen a queue request, as a restart with --state-file would.
+  const httplib::Headers fresh = {{"X-Mock-Namespace", "imported"}};
+  REQUIRE(admin.Post("/__admin/state", fresh, state.dump(), "application/json")->status == 200);
+
+  EventStream stream(server, "test-key", "imported");
+  REQUIRE(stream.status() == 200);
+  server.app().clock().advance(20000);
+  stream.wait_for(1);
+  auto events = stream.completions();
+  REQUIRE(events.size() == 1);
+  CHECK(parse_json(events[0].data)["generation_id"] == id);
+}

@@ -63,7 +63,7 @@ TEST_CASE("malformed bodies get the documented error and change nothing") {
     CHECK(res->status == 400);
     CHECK_SCHEMA("error_oxen", parse_json(res->body));
   }
-  CHECK(server.app().world().registry.size() == parse_json(c.Get("/api/ai/models")->body)["data"].size());
+  CHECK(server.app().world()->registry.size() == parse_json(c.Get("/api/ai/models")->body)["data"].size());
 }
 
 TEST_CASE("request limits get their documented bodies: body 413, headers 431 or 400") {
@@ -188,6 +188,6 @@ TEST_CASE("a storm of 64 threads keeps every invariant and loses no journal entr
   CHECK(illegal == 0);
   CHECK(server.app().journal().total_recorded() == static_cast<uint64_t>(sent.load()));
   CHECK(server.app().journal().snapshot().size() == static_cast<size_t>(sent.load()));
-  for (const auto& model : server.app().world().registry.list())
+  for (const auto& model : server.app().world()->registry.list())
     if (model["model_type"] == "custom") CHECK(deployment.is_state(model["deployments"][0]["status"]));
 }

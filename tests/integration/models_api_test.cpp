@@ -40,7 +40,7 @@ TEST_CASE("GET /api/ai/models lists the fixtures, filtered") {
   auto all = get_json(c, "/api/ai/models");
   CHECK_SCHEMA("model_list", all);
   CHECK(all["object"] == "list");
-  CHECK(all["data"].size() == server.app().world().registry.size());
+  CHECK(all["data"].size() == server.app().world()->registry.size());
 
   auto openai = get_json(c, "/api/ai/models?developer_name=openai");
   CHECK_SCHEMA("model_list", openai);

@@ -1,5 +1,6 @@
 // The oxen-mock program as a user runs it: command line, config file, signals, state file.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <httplib.h>
 
 #include <atomic>
@@ -115,6 +116,19 @@ TEST_CASE("--state-file keeps state across restarts") {
                                     "application/json");
     REQUIRE(queued->status == 200);
     generation = json::parse(queued->body)["generations"][0]["generation_id"];
+    // A request that changes nothing does not rewrite the file (a rewrite renames a new file in).
+    const auto inode = [&] {
+      struct stat st {};
+      REQUIRE(::stat(path.c_str(), &st) == 0);
+      return st.st_ino;
+    };
+    const auto before = inode();
+    CHECK(client(mock).Post("/api/ai/chat/completions",
+                            R"({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})",
+                            "application/json")
+              ->status == 200);
+    CHECK(client(mock).Post("/api/ai/models/oxen:acme/product-shots/activate")->status == 200);  // idempotent
+    CHECK(inode() == before);
     mock.stop();
   }
   {
@@ -123,6 +137,10 @@ TEST_CASE("--state-file keeps state across restarts") {
     auto model = json::parse(client(mock).Get("/api/ai/models/oxen:acme/product-shots")->body);
     CHECK(model["deployments"][0]["status"] == "deploying");
     CHECK(client(mock).Get(("/api/ai/queue/" + generation).c_str())->status == 200);
+    // The restarted mock goes on counting ids: the saved generation's id is not handed out again.
+    auto queued = client(mock).Post("/api/ai/queue", R"({"model": "flux-2-dev", "prompt": "an ox"})",
+                                    "application/json");
+    CHECK(json::parse(queued->body)["generations"][0]["generation_id"] != generation);
   }
   SUBCASE("a corrupted file stops start-up instead of starting empty") {
     std::ofstream(path) << "{\"version\": 1, \"registry\": {\"models\": [";

@@ -24,7 +24,7 @@ TEST_CASE("a model's request_schema judges the request's parameters") {
   Config config;
   config.clock_mode = Clock::Mode::manual;
   Clock clock(Clock::Mode::manual, 0);
-  auto services = MediaServices::create(config, clock, fixtures);
+  auto services = std::make_shared<MediaServices>(config, clock, fixtures);
   auto flux = model(fixtures, "flux-2-dev");
 
   SUBCASE("valid parameters pass") {

@@ -60,8 +60,8 @@ TEST_CASE("the deployment table is still the one the registry follows") {
 
 TEST_CASE("a queue moves rows on the clock it is given") {
   GenerationQueue q;
-  std::vector<Completion> seen;
-  q.set_listener([&](const std::vector<Completion>& done) { seen.insert(seen.end(), done.begin(), done.end()); });
+  std::vector<FinishedGeneration> seen;
+  q.set_listener([&](const std::vector<FinishedGeneration>& done) { seen.insert(seen.end(), done.begin(), done.end()); });
   REQUIRE(q.enqueue({spec("a"), spec("b", 1, "Insufficient credits")}, T0, 10));
 
   auto status = [&](const std::string& id, int64_t at) { return (*q.get(uuid(id), 1, at))["status"].get<std::string>(); };
