@@ -1,5 +1,6 @@
 // oxen-mock: an offline stand-in for the Oxen.ai Inference API.
 #include <CLI/CLI.hpp>
+#include <arpa/inet.h>
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -36,6 +37,33 @@ double parse_rate(const std::string& text) {
 void limit_malloc_arenas() {
   if (std::getenv("MALLOC_ARENA_MAX") || std::getenv("GLIBC_TUNABLES")) return;
   mallopt(M_ARENA_MAX, static_cast<int>(2 * std::max(1u, std::thread::hardware_concurrency())));
+}
+
+// --help lists the options by what they are for.
+void group_options(CLI::App& cli) {
+  const std::pair<const char*, std::vector<const char*>> groups[] = {
+      {"Serving", {"--host", "--port", "--fixtures", "--seed", "--api-key", "--log", "--clock", "--self-check",
+                   "--config"}},
+      {"Test control", {"--no-admin", "--admin-token", "--rate-limit", "--state-file", "--max-namespaces"}},
+      {"Chat", {"--chat-completion-tokens", "--chat-first-token-ms", "--chat-tokens-per-second"}},
+      {"Media and queue", {"--image-size", "--image-latency-ms", "--video-latency-ms", "--legacy-media-url-keys",
+                           "--max-num-generations", "--image-job-ms", "--video-job-ms", "--image-job-queued-ms",
+                           "--video-job-queued-ms", "--max-generations", "--max-media-files",
+                           "--queue-fail-marker", "--event-keepalive-ms", "--max-event-subscribers"}},
+      {"Limits", {"--threads", "--max-body-bytes", "--max-json-depth", "--max-headers", "--max-header-bytes",
+                  "--read-timeout", "--write-timeout", "--idle-timeout"}},
+  };
+  for (const auto& [group, names] : groups)
+    for (const char* name : names) cli.get_option(name)->group(group);
+}
+
+// Loopback addresses (127.0.0.0/8, ::1, localhost) are reachable from this machine only.
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 }  // namespace
@@ -176,8 +204,15 @@ int main(int argc, char** argv) {
   cli.config_formatter(std::make_shared<JsonConfig>());
   cli.allow_config_extras(false);
 
+  group_options(cli);
+
   CLI11_PARSE(cli, argc, argv);
   config.admin_enabled = !no_admin;
+  if (config.admin_enabled && config.admin_token.empty() && !is_loopback(config.host)) {
+    std::cerr << "oxen-mock: refusing to serve the unguarded /__admin API on " << config.host
+              << ", which other machines may reach: give --admin-token TOKEN or --no-admin\n";
+    return 2;
+  }
   if (!rate_limit.empty()) config.rate_limit_per_s = parse_rate(rate_limit);
   config.log = log == "text" ? LogFormat::text : log == "json" ? LogFormat::json : LogFormat::off;
   config.clock_mode = clock == "manual" ? Clock::Mode::manual : Clock::Mode::real;

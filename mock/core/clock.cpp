@@ -60,11 +60,20 @@ bool Clock::sleep_until(int64_t target_ms, const std::function<bool()>& cancelle
   while (true) {
     int64_t now = now_ms();
     if (now >= target_ms) return true;
-    if (cancelled && cancelled()) return false;
+    if (waits_cancelled_ || (cancelled && cancelled())) return false;
     std::unique_lock lock(wait_mutex_);
+    if (waits_cancelled_) return false;
     int64_t wait = manual_.load() ? kSliceMs : std::min(kSliceMs, target_ms - now);
     advanced_.wait_for(lock, std::chrono::milliseconds(wait));
   }
+}
+
+void Clock::cancel_waits() {
+  {
+    std::lock_guard lock(wait_mutex_);
+    waits_cancelled_ = true;
+  }
+  advanced_.notify_all();
 }
 
 void Clock::notify() const {

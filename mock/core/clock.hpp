@@ -36,15 +36,19 @@ class Clock {
   void notify() const;
 
   // Blocks until the clock reads `target_ms` (real time passing, or a test advancing manual
-  // time), or until `cancelled()` turns true (checked at least every 50 ms). Returns whether the
-  // target was reached.
+  // time), until `cancelled()` turns true (checked at least every 50 ms), or until
+  // cancel_waits(). Returns whether the target was reached.
   bool sleep_until(int64_t target_ms, const std::function<bool()>& cancelled = {}) const;
+  // Shutdown: every wait in progress ends now and later ones return at once, in either mode
+  // (a manual clock nobody advances would otherwise hold a request, and the exit, forever).
+  void cancel_waits();
 
  private:
   static int64_t system_ms();
   std::atomic<bool> manual_;
   std::atomic<int64_t> frozen_ms_;  // the reading in manual mode
   std::atomic<int64_t> offset_ms_;  // added to the system clock in real mode
+  std::atomic<bool> waits_cancelled_{false};
   mutable std::mutex wait_mutex_;
   mutable std::condition_variable advanced_;
   mutable std::mutex listeners_mutex_;

@@ -151,7 +151,8 @@ void HttpServer::serve() { server_->listen_after_bind(); }
 
 void HttpServer::stop() {
   stopping_ = true;
-  app_.clock().notify();  // wakes streams waiting on the clock so they see the stop
+  app_.clock().cancel_waits();  // fault delays, latencies and pacing end now, in either clock mode
+  app_.clock().notify();        // wakes streams waiting on the clock so they see the stop
   server_->stop();
 }
 

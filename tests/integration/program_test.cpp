@@ -235,3 +235,45 @@ TEST_CASE("SIGTERM with 200 open streams ends every stream and exits 0") {
   for (auto& t : clients) t.join();
   CHECK(ended_cleanly == kStreams);
 }
+
+TEST_CASE("SIGTERM ends every wait: fault delays and latencies, in either clock mode") {
+  for (const char* mode : {"manual", "real"}) {
+    CAPTURE(mode);
+    MockProcess mock({"--clock", mode, "--image-latency-ms", "3600000"});
+    auto admin = client(mock, "");
+    REQUIRE(admin.Post("/__admin/faults",
+                       R"({"match": {"path": "/api/ai/models"}, "action": {"delay_ms": 600000}})",
+                       "application/json")
+                ->status == 201);
+    std::atomic<int> answered{0};
+    std::vector<std::thread> waiting;
+    waiting.emplace_back([&] {
+      auto c = client(mock);
+      c.set_read_timeout(30, 0);
+      c.Get("/api/ai/models");
+      ++answered;
+    });
+    waiting.emplace_back([&] {
+      auto c = client(mock);
+      c.set_read_timeout(30, 0);
+      c.Post("/api/ai/images/generate", R"({"model": "flux-2-dev", "prompt": "an ox"})", "application/json");
+      ++answered;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(answered == 0);  // both are held by their waits (10 minutes, an hour)
+    // bench/run reports how long the exit takes; the limit here only guards against a hang.
+    CHECK(mock.stop(SIGTERM, std::chrono::seconds(5)) == 0);
+    for (auto& t : waiting) t.join();
+    CHECK(answered == 2);
+  }
+}
+
+TEST_CASE("a non-loopback --host needs --admin-token or --no-admin") {
+  // Refused before binding, so nothing listens beyond loopback.
+  for (const char* host : {"0.0.0.0", "192.0.2.1", "::"}) {
+    CAPTURE(host);
+    auto [code, output] = MockProcess::run({"--host", host, "--port", "0"});
+    CHECK(code == 2);
+    CHECK(output.find("give --admin-token TOKEN or --no-admin") != std::string::npos);
+  }
+}
