@@ -172,7 +172,7 @@ int run_client(const ClientOptions& options, std::ostream& out, std::ostream& er
   }
   out << "endpoints exercised:\n";
   for (const auto& [ep, n] : endpoints) out << "  " << ep << "  x" << n << "\n";
-  out << scrub(violation_text, options.api_key);
+  out << redact(violation_text, options.api_key);
   out << "command exited " << cmd_exit << "; " << requests << " requests, " << violations
       << (violations == 1 ? " request-schema violation\n" : " request-schema violations\n");
   return violations == 0 && cmd_exit == 0 ? 0 : 1;

@@ -63,7 +63,7 @@ RunReport run_and_print(ApiClient& client, const RunOptions& options, Io io, con
   };
   hooks.finished = [&](const CheckResult& r) {
     if (io.tty) io.out << "\r\033[K";
-    io.out << scrub(text_result(r, io.tty), secret) << std::flush;
+    io.out << redact(text_result(r, io.tty), secret) << std::flush;
   };
   return run_checks(client, options, hooks);
 }
@@ -75,12 +75,12 @@ int cmd_run(RunArgs& a, Io io) {
     ApiClient client(parse_base_url(a.base_url), key, HttpOptions{a.timeout, a.ca_file});
     select_checks(a.options);  // option errors before any request
     auto report = run_and_print(client, a.options, io, key);
-    io.out << scrub(text_summary(report), key);
+    io.out << redact(text_summary(report), key);
     if (!a.report_json.empty()) write_file(a.report_json, json_report(report), key);
     if (!a.report_junit.empty()) write_file(a.report_junit, junit_report(report), key);
     return report.all_passed() ? 0 : 1;
   } catch (const std::exception& e) {
-    io.err << "oxen-conformance: " << scrub(e.what(), key) << "\n";
+    io.err << "oxen-conformance: " << redact(e.what(), key) << "\n";
     return 2;
   }
 }
@@ -104,11 +104,11 @@ int cmd_record(RunArgs& a, const std::string& out_dir, Io io) {
                << " violations; first: " << describe(violations.front()) << ")\n";
     }
     write_file(out_dir + "/report.json", json_report(report), key);
-    io.out << scrub(text_summary(report), key);
+    io.out << redact(text_summary(report), key);
     io.out << "recorded " << snap["exchanges"].size() << " exchanges in " << out_dir << "\n";
     return report.all_passed() ? 0 : 1;
   } catch (const std::exception& e) {
-    io.err << "oxen-conformance: " << scrub(e.what(), key) << "\n";
+    io.err << "oxen-conformance: " << redact(e.what(), key) << "\n";
     return 2;
   }
 }

@@ -7,13 +7,6 @@
 
 namespace oxen::conformance {
 
-std::string scrub(std::string text, const std::string& secret) {
-  if (secret.size() < 4) return text;
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
-    text.replace(at, secret.size(), "[REDACTED]");
-  return text;
-}
-
 std::string xml_escape(const std::string& text) {
   std::string out;
   out.reserve(text.size());
@@ -124,7 +117,7 @@ std::string junit_report(const RunReport& report) {
 void write_file(const std::string& path, const std::string& text, const std::string& secret) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f) throw std::runtime_error("cannot write " + path);
-  f << scrub(text, secret);
+  f << redact(text, secret);
   if (!f.flush()) throw std::runtime_error("cannot write " + path);
 }
 

@@ -1,14 +1,12 @@
 #pragma once
 // Reports of a run: the human text (one line per check), the JSON report with every finding and
-// JUnit XML for CI. Every writer scrubs the API key from what it writes.
+// JUnit XML for CI. Every writer redacts the API key from what it writes.
 #include <string>
 
+#include "redact.hpp"
 #include "runner.hpp"
 
 namespace oxen::conformance {
-
-// Replaces every occurrence of `secret` (when at least 4 characters) with "[REDACTED]".
-std::string scrub(std::string text, const std::string& secret);
 
 std::string xml_escape(const std::string& text);
 
@@ -19,7 +17,7 @@ std::string text_summary(const RunReport& report);
 std::string json_report(const RunReport& report);
 std::string junit_report(const RunReport& report);
 
-// Writes `text` to `path` after scrubbing `secret`; throws std::runtime_error on failure.
+// Writes `text` to `path` after redacting `secret`; throws std::runtime_error on failure.
 void write_file(const std::string& path, const std::string& text, const std::string& secret);
 
 }  // namespace oxen::conformance

@@ -17,14 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-bool credential_name(const std::string& key) {
-  static const std::set<std::string> names = {"api_key",      "apikey",      "x-api-key",     "x_api_key",
-                                              "token",        "access_token", "refresh_token", "id_token",
-                                              "auth_token",   "bearer",      "authorization", "secret",
-                                              "client_secret", "password",   "cookie",        "set-cookie"};
-  return names.count(ascii_lower(key)) != 0;
-}
-
 const char* type_name(const json& v) {
   switch (v.type()) {
     case json::value_t::null: return "null";
@@ -130,32 +122,15 @@ json listed_models(const json& snapshot) {
 
 }  // namespace
 
-json redact_credentials(json value) {
-  if (value.is_object()) {
-    for (auto& [k, v] : value.items()) {
-      if (credential_name(k) && (v.is_string() || v.is_number()))
-        v = "[REDACTED]";
-      else
-        v = redact_credentials(v);
-    }
-  } else if (value.is_array()) {
-    for (auto& v : value) v = redact_credentials(v);
-  }
-  return value;
-}
-
 json make_snapshot(const std::string& base_url, const std::vector<Exchange>& exchanges, const std::string& secret) {
   json snap = {{"format", "oxen-conformance-snapshot/1"}, {"base_url", base_url}, {"exchanges", json::array()}};
   for (const auto& e : exchanges) {
     json body = json::parse(e.body, nullptr, false);
     json entry = {{"method", e.method},
-                  {"path", scrub(e.path, secret)},
+                  {"path", redact(e.path, secret)},
                   {"status", e.status},
                   {"content_type", e.content_type}};
-    if (body.is_discarded())
-      entry["body"] = scrub(e.body, secret);
-    else
-      entry["body"] = json::parse(scrub(redact_credentials(body).dump(), secret));
+    entry["body"] = body.is_discarded() ? json(redact(e.body, secret)) : redact_json(std::move(body), secret);
     snap["exchanges"].push_back(std::move(entry));
   }
   return snap;

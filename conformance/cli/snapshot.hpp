@@ -9,13 +9,11 @@
 namespace oxen::conformance {
 
 // {"format", "base_url", "exchanges":[{method, path, status, content_type, body}]} with
-// secrets scrubbed: the key itself anywhere, and members named like credentials.
+// secrets redacted (oxen::redact): the key itself anywhere, and members named like credentials.
 nlohmann::json make_snapshot(const std::string& base_url, const std::vector<Exchange>& exchanges,
                              const std::string& secret);
 // The models of the snapshot's GET /ai/models as a mock fixture ({"models": [...]}), or null.
 nlohmann::json snapshot_models_fixture(const nlohmann::json& snapshot);
-// Replaces values of credential-like members ("api_key", "token", "authorization", ...).
-nlohmann::json redact_credentials(nlohmann::json value);
 
 struct DriftItem {
   std::string kind;     // field_added, field_removed, field_retyped, enum_value_added,

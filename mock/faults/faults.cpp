@@ -1,5 +1,7 @@
 #include "faults.hpp"
 
+#include "../../conformance/contract/redact.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -62,7 +64,7 @@ nlohmann::json FaultRule::to_json() const {
   if (match.method) m["method"] = *match.method;
   if (match.path) m["path"] = *match.path;
   if (match.model) m["model"] = *match.model;
-  if (match.api_key) m["api_key"] = "[redacted]";
+  if (match.api_key) m["api_key"] = kRedacted;
   if (match.nth) m["nth"] = match.nth;
   if (match.probability < 1.0) m["probability"] = match.probability;
   return {{"id", id},           {"match", m},          {"action", action.to_json()},

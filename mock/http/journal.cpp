@@ -3,32 +3,17 @@
 #include <algorithm>
 #include <cctype>
 
+#include "../../conformance/contract/redact.hpp"
+
 namespace oxen::mock {
 
 namespace {
-constexpr const char* kRedacted = "[redacted]";
-
 nlohmann::json violations_json(const Violations& vs) {
   auto out = nlohmann::json::array();
   for (const auto& v : vs) out.push_back({{"pointer", v.pointer}, {"rule", v.rule}, {"message", v.message}});
   return out;
 }
 }  // namespace
-
-std::string scrub(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos))
-    text.replace(pos, secret.size(), kRedacted), pos += std::char_traits<char>::length(kRedacted);
-  return text;
-}
-
-bool is_secret_header(const std::string& name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
-         lower.find("api-key") != std::string::npos || lower.find("api_key") != std::string::npos ||
-         lower.find("token") != std::string::npos;
-}
 
 nlohmann::json ServeEvent::to_json() const {
   nlohmann::json headers_json = nlohmann::json::object();
@@ -55,9 +40,9 @@ nlohmann::json ServeEvent::to_json() const {
 
 void Journal::record(ServeEvent event, const std::string& secret) {
   for (auto& [name, value] : event.headers)
-    value = is_secret_header(name) ? kRedacted : scrub(value, secret);
-  event.query = scrub(std::move(event.query), secret);
-  event.body = scrub(std::move(event.body), secret);
+    value = is_credential_name(name) ? std::string(kRedacted) : redact(value, secret);
+  event.query = redact(std::move(event.query), secret);
+  event.body = redact(std::move(event.body), secret);
   if (event.body.size() > body_cap_) {
     event.body.resize(body_cap_);
     event.body_truncated = true;

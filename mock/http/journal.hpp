@@ -56,7 +56,5 @@ class Journal {
 };
 
 // Replaces every occurrence of `secret` in `text` (no-op for an empty secret).
-std::string scrub(std::string text, const std::string& secret);
-bool is_secret_header(const std::string& name);
 
 }  // namespace oxen::mock

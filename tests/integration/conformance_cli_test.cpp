@@ -114,8 +114,8 @@ TEST_CASE("the API key appears in no output, report or recording") {
     }
   CHECK(files == 5);  // report.json, report.xml, snapshot.json, models.json, report.json
   for (const auto& text : artefacts) CHECK(text.find(key) == std::string::npos);
-  CHECK(slurp(dir / "report.json").find("[REDACTED]") != std::string::npos);
-  CHECK(run.out.find("[REDACTED]") != std::string::npos);
+  CHECK(slurp(dir / "report.json").find("[redacted]") != std::string::npos);
+  CHECK(run.out.find("[redacted]") != std::string::npos);
   fs::remove_all(dir);
 }
 

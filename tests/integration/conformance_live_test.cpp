@@ -22,7 +22,7 @@ TEST_CASE("live: the readonly profile against https://hub.oxen.ai/api") {
   auto report = oxen::conformance::run_checks(client, options);
   std::string text;
   for (const auto& r : report.results) text += oxen::conformance::text_result(r, false);
-  text = oxen::conformance::scrub(text, key);
+  text = oxen::redact(text, key);
   INFO(text);
   CHECK(text.find(key) == std::string::npos);
   CHECK(report.count(oxen::conformance::Status::failed) == 0);

@@ -106,8 +106,6 @@ TEST_CASE("the catalog is data: every entry has an implementation and a known pr
 
 TEST_CASE("reports escape XML and end the text summary with 'N passed, N failed'") {
   CHECK(xml_escape("a<b>&\"c'\x01") == "a&lt;b&gt;&amp;&quot;c&apos;?");
-  CHECK(scrub("key sk-123456 and sk-123456", "sk-123456") == "key [REDACTED] and [REDACTED]");
-  CHECK(scrub("short", "") == "short");
 
   RunReport report;
   report.base_url = "http://x/api";
