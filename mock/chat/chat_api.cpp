@@ -8,7 +8,6 @@
 #include "../core/api_error.hpp"
 #include "../core/instance_generator.hpp"
 #include "../core/rng.hpp"
-#include "../http/journal.hpp"
 #include "../world/world.hpp"
 #include "completion.hpp"
 #include "scripts.hpp"
@@ -147,7 +146,7 @@ class ChatService {
                  {"created", clock_.now_s()},
                  {"model", model_id}};
 
-    if (body.value("stream", json(false)) == true) return stream(head, choices, body, ctx.event);
+    if (body.value("stream", json(false)) == true) return stream(head, choices, body);
     return Response::json(to_json(head, choices));
   }
 
@@ -443,25 +442,13 @@ class ChatService {
                        {"total_tokens", prompt_tokens + completion_tokens}}}};
   }
 
-  Response stream(const json& head, const std::vector<Completion>& choices, const json& body, ServeEvent& event) const {
+  Response stream(const json& head, const std::vector<Completion>& choices, const json& body) const {
     bool include_usage = false;
     if (body.contains("stream_options") && body["stream_options"].is_object())
       include_usage = body["stream_options"].value("include_usage", false);
     chat::Pacing pacing{config_.chat_first_token_ms, config_.chat_tokens_per_second};
     auto frames = std::make_shared<const std::vector<chat::StreamFrame>>(
         chat::stream_frames(head, choices, include_usage, pacing));
-    if (config_.self_check) {
-      // The pipeline checks JSON bodies; a stream's frames are known here, before they are sent.
-      for (size_t i = 0; i < frames->size(); ++i) {
-        const std::string& bytes = (*frames)[i].bytes;
-        std::string data = bytes.substr(6, bytes.size() - 8);  // "data: " ... "\n\n"
-        if (data == "[DONE]") continue;
-        for (auto v : SchemaStore::builtin().validate("chat_chunk", json::parse(data))) {
-          v.pointer = "/frames/" + std::to_string(i) + v.pointer;
-          event.response_findings.push_back(std::move(v));
-        }
-      }
-    }
     const Clock* clock = &clock_;
     const int64_t start = clock_.now_ms();
     Response r;

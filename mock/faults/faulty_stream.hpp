@@ -27,6 +27,7 @@ class FaultyStream : public StreamSink {
     return inner_.write(bytes);
   }
   bool alive() const override { return inner_.alive(); }
+  bool stopping() const override { return inner_.stopping(); }
   void abort() override { inner_.abort(); }
 
  private:

@@ -42,6 +42,7 @@ class SinkAdapter : public StreamSink {
   bool alive() const override {
     return !aborted_ && !(stopping_ && stopping_->load()) && sink_.is_writable();
   }
+  bool stopping() const override { return stopping_ && stopping_->load(); }
   void abort() override { aborted_ = true; }
   bool aborted() const { return aborted_; }
 

@@ -35,10 +35,14 @@ nlohmann::json ServeEvent::to_json() const {
                       {"response_findings", violations_json(response_findings)}};
   j["error_kind"] = error_kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(error_kind);
   j["fault"] = fault.empty() ? nlohmann::json(nullptr) : nlohmann::json(fault);
+  j["stream"] = streamed ? nlohmann::json{{"frames", stream.frames},
+                                          {"ended_by", stream.ended_by},
+                                          {"duration_ms", stream.duration_ms}}
+                         : nlohmann::json(nullptr);
   return j;
 }
 
-void Journal::record(ServeEvent event, const std::string& secret) {
+uint64_t Journal::record(ServeEvent event, const std::string& secret) {
   for (auto& [name, value] : event.headers)
     value = is_credential_name(name) ? std::string(kRedacted) : redact(value, secret);
   event.query = redact(std::move(event.query), secret);
@@ -49,8 +53,20 @@ void Journal::record(ServeEvent event, const std::string& secret) {
   }
   std::lock_guard lock(mutex_);
   event.sequence = next_sequence_++;
+  const uint64_t sequence = event.sequence;
   events_.push_back(std::move(event));
   while (events_.size() > capacity_) events_.pop_front();
+  return sequence;
+}
+
+void Journal::finish_stream(uint64_t sequence, const StreamOutcome& outcome, const Violations& findings) {
+  std::lock_guard lock(mutex_);
+  // Sequences grow along the ring, so the entry is found by bisection.
+  auto it = std::lower_bound(events_.begin(), events_.end(), sequence,
+                             [](const ServeEvent& e, uint64_t s) { return e.sequence < s; });
+  if (it == events_.end() || it->sequence != sequence) return;
+  it->stream = outcome;
+  it->response_findings.insert(it->response_findings.end(), findings.begin(), findings.end());
 }
 
 std::vector<ServeEvent> Journal::snapshot() const {

@@ -1,6 +1,7 @@
 #pragma once
 // What clients sent and what they got back: one ServeEvent per request, kept in a bounded ring.
-// Secrets are scrubbed before an event is stored.
+// Secrets are redacted before an event is stored. A streamed response is recorded when its
+// headers go out and completed with its outcome when the stream ends.
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -12,6 +13,13 @@
 #include "message.hpp"
 
 namespace oxen::mock {
+
+// How a streamed response went.
+struct StreamOutcome {
+  int64_t frames = 0;               // writes that reached the connection
+  std::string ended_by = "open";    // open, done, fault, client_gone, shutdown
+  int64_t duration_ms = 0;
+};
 
 struct ServeEvent {
   uint64_t sequence = 0;
@@ -29,6 +37,7 @@ struct ServeEvent {
   std::string fault;             // description of an injected fault, if any
   int64_t duration_us = 0;
   bool streamed = false;
+  StreamOutcome stream;  // when streamed
 
   nlohmann::json to_json() const;
 };
@@ -38,9 +47,12 @@ class Journal {
   explicit Journal(size_t capacity = 1000, size_t body_cap = 64 * 1024)
       : capacity_(capacity), body_cap_(body_cap) {}
 
-  // Scrubs secrets (Authorization, API-key headers, the presented token anywhere in the body),
-  // caps the body, numbers the event and stores it, evicting the oldest beyond capacity.
-  void record(ServeEvent event, const std::string& secret);
+  // Redacts secrets (credential headers, the presented token anywhere), caps the body, numbers
+  // the event and stores it, evicting the oldest beyond capacity. Returns its sequence number.
+  uint64_t record(ServeEvent event, const std::string& secret);
+  // The end of a streamed response: its outcome, and the self-check findings of its frames.
+  // Nothing happens when the entry has been evicted or cleared meanwhile.
+  void finish_stream(uint64_t sequence, const StreamOutcome& outcome, const Violations& findings);
   std::vector<ServeEvent> snapshot() const;
   void clear();
   void clear(const std::string& ns);  // only the events of one namespace
@@ -54,7 +66,5 @@ class Journal {
   std::deque<ServeEvent> events_;
   uint64_t next_sequence_ = 1;
 };
-
-// Replaces every occurrence of `secret` in `text` (no-op for an empty secret).
 
 }  // namespace oxen::mock

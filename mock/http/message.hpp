@@ -37,6 +37,8 @@ class StreamSink {
   virtual ~StreamSink() = default;
   virtual bool write(std::string_view bytes) = 0;
   virtual bool alive() const = 0;
+  // Whether the server is shutting down (then alive() is false too).
+  virtual bool stopping() const { return false; }
   // Ends the response by closing the connection, without the terminating chunk.
   virtual void abort() = 0;
 };

@@ -5,6 +5,7 @@
 
 #include "../faults/faulty_stream.hpp"
 #include "../../conformance/contract/text.hpp"
+#include "observed_stream.hpp"
 
 namespace oxen::mock {
 
@@ -195,6 +196,18 @@ void Pipeline::log(const ServeEvent& event) const {
   std::cerr << line + "\n";
 }
 
+std::function<void(StreamSink&)> Pipeline::observed(std::function<void(StreamSink&)> stream,
+                                                   const Operation& operation, bool check_frames,
+                                                   uint64_t sequence) {
+  const SchemaStore* schemas = check_frames ? &schemas_ : nullptr;
+  Journal* journal = &journal_;
+  return [stream = std::move(stream), &operation, schemas, journal, sequence](StreamSink& sink) {
+    ObservedStream observed(sink, operation, schemas);
+    stream(observed);
+    journal->finish_stream(sequence, observed.finish(), observed.findings());
+  };
+}
+
 Response Pipeline::handle(const Request& request) {
   auto started = std::chrono::steady_clock::now();
   ServeEvent event;
@@ -280,7 +293,12 @@ Response Pipeline::handle(const Request& request) {
                           .count();
   log(event);
   const std::string ns = event.ns;
-  if (!internal) journal_.record(std::move(event), token);
+  if (!internal) {
+    // Frames under a fault are not the mock's own output, so they are not self-checked.
+    const bool check_frames = config_.self_check && event.fault.empty();
+    const uint64_t sequence = journal_.record(std::move(event), token);
+    if (response.stream) response.stream = observed(std::move(response.stream), *match.route->operation, check_frames, sequence);
+  }
   if (world && on_change_ && changes_state(request.method) && response.status < 300 && !response.drop)
     on_change_(ns, *world);
   return response;

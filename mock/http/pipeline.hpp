@@ -46,6 +46,10 @@ class Pipeline {
   void validate_body(const Route& route, const nlohmann::json& body, ServeEvent& event) const;
   std::optional<FaultAction> choose_fault(const Request& request, const Context& ctx) const;
   void self_check(const Route* route, const Response& response, ServeEvent& event) const;
+  // Wraps a streamed response so that the journal entry `sequence` learns how it ended and, when
+  // `check_frames`, what its frames broke of the operation's declared frame schemas.
+  std::function<void(StreamSink&)> observed(std::function<void(StreamSink&)> stream, const Operation& operation,
+                                            bool check_frames, uint64_t sequence);
   void log(const ServeEvent& event) const;
 
   const Config& config_;

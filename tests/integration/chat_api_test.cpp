@@ -577,6 +577,62 @@ TEST_CASE("chat completions: an aborted stream, then a healthy request") {
   chat_ok(c, body);
 }
 
+TEST_CASE("the journal tells how each stream ended") {
+  oxen::mock::Config config = oxen::test::test_config();
+  TestServer server(config);
+  auto c = server.client();
+  json body = chat_body("gpt-4o", "Tell me about oxen.");
+  body["stream"] = true;
+  auto last_entry = [&] {
+    auto entries = server.app().journal().snapshot();
+    REQUIRE(!entries.empty());
+    return entries.back().to_json();
+  };
+
+  auto whole = post(c, body);
+  REQUIRE(whole);
+  auto entry = last_entry();
+  CHECK_SCHEMA("admin_requests", json({{"count", 1}, {"total_recorded", 1}, {"requests", {entry}}}));
+  CHECK(entry["stream"]["ended_by"] == "done");
+  CHECK(entry["stream"]["frames"] == oxen::parse_sse(whole->body).size());
+  CHECK(entry["response_findings"].empty());
+
+  auto cut = c.Post(kChat, {{"X-Mock-Fault", "cut_after=2"}}, body.dump(), "application/json");
+  entry = last_entry();
+  CHECK(entry["stream"]["ended_by"] == "fault");
+  CHECK(entry["stream"]["frames"] == 2);
+
+  SUBCASE("a client that goes away") {
+    auto paced = oxen::test::test_config();
+    paced.chat_tokens_per_second = 10;
+    TestServer slow(paced);
+    auto sc = slow.client();
+    httplib::Request req;
+    req.method = "POST";
+    req.path = kChat;
+    req.body = body.dump();
+    req.set_header("Content-Type", "application/json");
+    int received = 0;
+    req.content_receiver = [&](const char*, size_t, uint64_t, uint64_t) { return ++received < 2; };
+    std::thread driver([&] {
+      for (int i = 0; i < 200 && received < 2; ++i) {
+        slow.app().clock().advance(100);
+        std::this_thread::yield();
+      }
+    });
+    CHECK_FALSE(sc.send(req));
+    driver.join();
+    // The writer notices on its next frame; the clock moves it there (bounded wait).
+    std::string ended_by;
+    for (int i = 0; i < 500 && ended_by != "client_gone"; ++i) {
+      slow.app().clock().advance(1000);
+      ended_by = slow.app().journal().snapshot().back().to_json()["stream"]["ended_by"];
+      if (ended_by != "client_gone") std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(ended_by == "client_gone");
+  }
+}
+
 TEST_CASE("chat completions: tool calls") {
   TestServer server;
   auto c = server.client();
