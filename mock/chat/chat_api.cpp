@@ -6,6 +6,7 @@
 
 #include "../../conformance/contract/schema_store.hpp"
 #include "../core/api_error.hpp"
+#include "../core/lru_cache.hpp"
 #include "../core/instance_generator.hpp"
 #include "../core/rng.hpp"
 #include "../world/world.hpp"
@@ -103,7 +104,7 @@ ApiError file_error(std::string detail) { return ApiError("invalid_file_input", 
 struct Tool {
   std::string name;
   json parameters;
-  std::optional<Schema> compiled;
+  std::shared_ptr<const Schema> compiled;
 };
 
 class ChatService {
@@ -117,7 +118,7 @@ class ChatService {
     const json model = check_model(ctx.world, model_id);
     check_messages(body["messages"], model);
     const auto tools = check_tools(body);
-    std::optional<Schema> output_schema = check_response_format(body);
+    const auto output_schema = check_response_format(body);
 
     const uint64_t content_seed = seed_of(body);
     std::vector<std::string> stop;
@@ -250,7 +251,7 @@ class ChatService {
         for (const auto& other : tools)
           if (other.name == t.name) throw invalid_params("/tools/" + std::to_string(i) + "/function/name: duplicate tool name '" + t.name + "'");
         t.parameters = fn.value("parameters", json{{"type", "object"}, {"properties", json::object()}});
-        t.compiled = compile_user_schema(t.parameters, "/tools/" + std::to_string(i) + "/function/parameters");
+        t.compiled = compiled(t.parameters, "/tools/" + std::to_string(i) + "/function/parameters");
         tools.push_back(std::move(t));
       }
     }
@@ -265,12 +266,18 @@ class ChatService {
     return tools;
   }
 
-  std::optional<Schema> check_response_format(const json& body) const {
+  std::shared_ptr<const Schema> check_response_format(const json& body) const {
     const json format = body.value("response_format", json());
-    if (!format.is_object() || format.value("type", "") != "json_schema") return std::nullopt;
+    if (!format.is_object() || format.value("type", "") != "json_schema") return nullptr;
     const json& spec = format["json_schema"];
-    if (!spec.contains("schema")) return std::nullopt;
-    return compile_user_schema(spec["schema"], "/response_format/json_schema/schema");
+    if (!spec.contains("schema")) return nullptr;
+    return compiled(spec["schema"], "/response_format/json_schema/schema");
+  }
+
+  // A client's schema compiled once per distinct document (clients send the same tools with
+  // every request); one that does not compile is refused each time and never cached.
+  std::shared_ptr<const Schema> compiled(const json& schema, const std::string& pointer) const {
+    return schemas_.get(schema.dump(), [&] { return compile_user_schema(schema, pointer); });
   }
 
   // Content depends on the seed, the model, the transcript, the tools and the output format;
@@ -328,7 +335,7 @@ class ChatService {
     return out;
   }
 
-  Completion answer(const json& body, const std::vector<Tool>& tools, const std::optional<Schema>& output_schema,
+  Completion answer(const json& body, const std::vector<Tool>& tools, const std::shared_ptr<const Schema>& output_schema,
                     uint64_t seed) const {
     Completion c;
     const json& messages = body["messages"];
@@ -466,6 +473,7 @@ class ChatService {
   const Config& config_;
   const Clock& clock_;
   chat::ChatScripts scripts_;
+  mutable LruCache<Schema> schemas_{256};
 };
 
 }  // namespace

@@ -86,7 +86,7 @@ Response images(MediaServices& services, Context& ctx, bool edit) {
     recipe.width = dims.width;
     recipe.height = dims.height;
     list.push_back(with_format(url, base, url ? services.store().add_image(recipe) : "",
-                               [&] { return MediaStore::image_bytes(recipe); }));
+                               [&] { return *services.store().image_bytes(recipe); }));
   }
   nlohmann::json answer = {{"model", model["id"]}, {"created", services.clock().now_s()}, {"images", list}};
   if (config.legacy_media_url_keys && url) answer["image_url"] = list[0]["url"];

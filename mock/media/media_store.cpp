@@ -18,6 +18,13 @@ std::string hex_name(std::string_view identity, const char* extension) {
   return std::string(buf) + extension;
 }
 
+}  // namespace
+
+// The name of an image, from everything that shapes its pixels.
+std::string image_name(const ImageRecipe& r);
+
+namespace {
+
 bool valid_name(const std::string& name) {
   auto dot = name.find('.');
   if (dot != 32) return false;
@@ -45,11 +52,21 @@ std::string MediaStore::remember(std::string name, Entry entry) {
   return name;
 }
 
-std::string MediaStore::add_image(const ImageRecipe& r) {
+std::string image_name(const ImageRecipe& r) {
   std::string identity = "image\n" + std::to_string(r.seed) + "\n" + r.model + "\n" + r.prompt +
                          "\n" + std::to_string(r.index) + "\n" + std::to_string(r.width) + "x" +
                          std::to_string(r.height);
-  return remember(hex_name(identity, ".png"), r);
+  return hex_name(identity, ".png");
+}
+
+std::string MediaStore::add_image(const ImageRecipe& r) { return remember(image_name(r), r); }
+
+std::shared_ptr<const std::string> MediaStore::rendered(const std::string& name, const ImageRecipe& recipe) const {
+  return images_.get(name, [&] { return render_png(recipe); });
+}
+
+std::shared_ptr<const std::string> MediaStore::image_bytes(const ImageRecipe& recipe) const {
+  return rendered(image_name(recipe), recipe);
 }
 
 std::string MediaStore::add_video(const std::string& fixture_path, std::string_view identity) {
@@ -73,7 +90,7 @@ std::optional<StoredMedia> MediaStore::fetch(const std::string& name) const {
     entry = it->second;
   }
   if (const auto* recipe = std::get_if<ImageRecipe>(&entry))
-    return StoredMedia{"image/png", render_png(*recipe)};
+    return StoredMedia{"image/png", *rendered(name, *recipe)};
   return StoredMedia{"video/mp4", video_bytes(std::get<Video>(entry).fixture_path)};
 }
 

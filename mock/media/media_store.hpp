@@ -1,8 +1,9 @@
 #pragma once
 // The media a client fetches from the URLs the mock hands out (/api/media/files/<name>). Each
-// name maps to a recipe, not to bytes: images are re-rendered on fetch (deterministic), videos are
-// fixture files, so thousands of URLs cost little memory. Bounded: beyond `max_files` the oldest
-// names are forgotten and answer 404.
+// name maps to a recipe, not to bytes: images are rendered from it (deterministic), videos are
+// fixture files, so thousands of URLs cost little memory. Rendered images are kept in a bounded
+// cache (kImageCacheBytes), so a repeated request or fetch does not render again. Bounded: beyond
+// `max_files` the oldest names are forgotten and answer 404.
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -13,6 +14,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "../core/lru_cache.hpp"
 #include "png.hpp"
 
 namespace oxen::mock {
@@ -37,7 +39,10 @@ class MediaStore {
   size_t size() const;
 
   // Bytes without storing a URL (for b64_json answers).
-  static std::string image_bytes(const ImageRecipe& recipe) { return render_png(recipe); }
+  std::shared_ptr<const std::string> image_bytes(const ImageRecipe& recipe) const;
+
+  static constexpr size_t kImageCacheBytes = 64u << 20;
+  static constexpr size_t kImageCacheEntries = 1024;
   std::string video_bytes(const std::string& fixture_path) const;
 
  private:
@@ -46,12 +51,15 @@ class MediaStore {
   };
   using Entry = std::variant<ImageRecipe, Video>;
   std::string remember(std::string name, Entry entry);
+  std::shared_ptr<const std::string> rendered(const std::string& name, const ImageRecipe& recipe) const;
 
   const std::map<std::string, std::string>& files_;
   size_t max_files_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
   std::deque<std::string> order_;
+  mutable LruCache<std::string> images_{kImageCacheEntries, kImageCacheBytes,
+                                        [](const std::string& bytes) { return bytes.size(); }};
 };
 
 // The fixture video for an aspect ratio: media/video-16x9.mp4, -9x16 or -1x1 (nearest shape).
