@@ -41,6 +41,16 @@ json chat_body(const std::string& model, const std::string& text) {
   return {{"model", model}, {"messages", json::array({user(text)})}};
 }
 
+// A POST of `body` to the chat endpoint, for tests that read the stream as it arrives.
+httplib::Request chat_request(const json& body) {
+  httplib::Request req;
+  req.method = "POST";
+  req.path = kChat;
+  req.body = body.dump();
+  req.set_header("Content-Type", "application/json");
+  return req;
+}
+
 httplib::Result post(httplib::Client& c, const json& body, const std::string& path = kChat) {
   return c.Post(path.c_str(), body.dump(), "application/json");
 }
@@ -509,11 +519,7 @@ TEST_CASE("chat completions: stream pacing runs on the mock's clock") {
   body["stream"] = true;
   std::thread client([&] {
     auto c = server.client();
-    httplib::Request req;
-    req.method = "POST";
-    req.path = kChat;
-    req.body = body.dump();
-    req.set_header("Content-Type", "application/json");
+    auto req = chat_request(body);
     req.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
       std::lock_guard lock(mutex);
       received.emplace_back(clock.now_ms() - start, std::string(data, size));
@@ -554,11 +560,7 @@ TEST_CASE("chat completions: an aborted stream, then a healthy request") {
   std::atomic<int> frames{0};
   {
     auto c = server.client();
-    httplib::Request req;
-    req.method = "POST";
-    req.path = kChat;
-    req.body = body.dump();
-    req.set_header("Content-Type", "application/json");
+    auto req = chat_request(body);
     req.content_receiver = [&](const char*, size_t, uint64_t, uint64_t) { return ++frames < 2; };
     std::thread driver([&] {
       for (int i = 0; i < 200 && frames < 2; ++i) {
@@ -607,11 +609,7 @@ TEST_CASE("the journal tells how each stream ended") {
     paced.chat_tokens_per_second = 10;
     TestServer slow(paced);
     auto sc = slow.client();
-    httplib::Request req;
-    req.method = "POST";
-    req.path = kChat;
-    req.body = body.dump();
-    req.set_header("Content-Type", "application/json");
+    auto req = chat_request(body);
     int received = 0;
     req.content_receiver = [&](const char*, size_t, uint64_t, uint64_t) { return ++received < 2; };
     std::thread driver([&] {
