@@ -45,6 +45,7 @@ nlohmann::json ServeEvent::to_json() const {
 uint64_t Journal::record(ServeEvent event, const std::string& secret) {
   for (auto& [name, value] : event.headers)
     value = is_credential_name(name) ? std::string(kRedacted) : redact(value, secret);
+  event.path = redact(std::move(event.path), secret);
   event.query = redact(std::move(event.query), secret);
   event.body = redact(std::move(event.body), secret);
   if (event.body.size() > body_cap_) {

@@ -5,6 +5,7 @@
 
 #include "../faults/faulty_stream.hpp"
 #include "../../conformance/contract/text.hpp"
+#include "../../conformance/contract/redact.hpp"
 #include "observed_stream.hpp"
 
 namespace oxen::mock {
@@ -178,17 +179,18 @@ void Pipeline::self_check(const Route* route, const Response& response, ServeEve
   event.response_findings = schemas_.validate(schema, body);
 }
 
-void Pipeline::log(const ServeEvent& event) const {
+void Pipeline::log(const ServeEvent& event, const std::string& secret) const {
   if (config_.log == LogFormat::off) return;
+  const std::string path = redact(event.path, secret);
   std::string line;
   if (config_.log == LogFormat::json) {
-    line = nlohmann::json{{"method", event.method},      {"path", event.path},
+    line = nlohmann::json{{"method", event.method},      {"path", path},
                           {"status", event.status},      {"duration_us", event.duration_us},
                           {"error", event.error_kind},   {"fault", event.fault},
                           {"namespace", event.ns}}
                .dump();
   } else {
-    line = event.method + " " + event.path + " " + std::to_string(event.status) + " " +
+    line = event.method + " " + path + " " + std::to_string(event.status) + " " +
            std::to_string(event.duration_us) + "us" +
            (event.error_kind.empty() ? "" : " " + event.error_kind) +
            (event.fault.empty() ? "" : " fault(" + event.fault + ")");
@@ -291,7 +293,7 @@ Response Pipeline::handle(const Request& request) {
   event.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();
-  log(event);
+  log(event, token);
   const std::string ns = event.ns;
   if (!internal) {
     // Frames under a fault are not the mock's own output, so they are not self-checked.

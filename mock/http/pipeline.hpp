@@ -50,7 +50,7 @@ class Pipeline {
   // `check_frames`, what its frames broke of the operation's declared frame schemas.
   std::function<void(StreamSink&)> observed(std::function<void(StreamSink&)> stream, const Operation& operation,
                                             bool check_frames, uint64_t sequence);
-  void log(const ServeEvent& event) const;
+  void log(const ServeEvent& event, const std::string& secret) const;  // the key redacted from the path
 
   const Config& config_;
   const ErrorCatalog& errors_;

@@ -240,6 +240,10 @@ TEST_CASE("the journal records requests with secrets redacted") {
   std::string dumped = e.to_json().dump();
   CHECK(dumped.find("sk-very-secret") == std::string::npos);
   CHECK(e.headers.find("Authorization")->second == "[redacted]");
+
+  // A key sent in the path (a client that builds URLs wrongly) is redacted there too.
+  c.Get("/api/ai/models/sk-very-secret");
+  CHECK(server.app().journal().snapshot().back().path == "/api/ai/models/[redacted]");
 }
 
 TEST_CASE("concurrent clients see consistent deployments") {

@@ -186,6 +186,7 @@ TEST_CASE("request logs never carry the API key") {
     MockProcess mock({"--log", format});
     auto c = client(mock, "sk-log-secret-123");
     c.Get("/api/ai/models?key=sk-log-secret-123");
+    c.Get("/api/ai/models/sk-log-secret-123");  // a key in the path is redacted from the log too
     c.Get("/api/ai/models/nope");
     c.Post("/api/ai/models/oxen:acme/support-bot/deactivate", "{\"k\": \"sk-log-secret-123\"}",
            "application/json");
