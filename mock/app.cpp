@@ -17,8 +17,8 @@ MockApp::MockApp(Config config, Fixtures fixtures)
       clock_(config_.clock_mode, config_.clock_start_ms),
       journal_(config_.journal_capacity, config_.journal_body_cap),
       errors_(fixtures_.errors),
-      media_(std::make_shared<MediaServices>(config_, clock_, fixtures_)),
-      worlds_(fixtures_, clock_, config_),
+      media_(std::make_shared<MediaServices>(config_, clock_, fixtures_, errors_)),
+      worlds_(fixtures_, clock_, config_, errors_),
       pipeline_(config_, errors_, journal_, clock_, worlds_),
       ticker_(clock_, std::chrono::milliseconds(config_.ticker_interval_ms)) {
   Worlds::Hooks hooks;

@@ -149,7 +149,7 @@ Violation to_violation(const valijson::ValidationResults::Error& error) {
       break;
     }
   }
-  if (v.rule == "required" || v.rule == "additionalProperties")
+  if (v.rule == "required" || v.rule == "additionalProperties" || v.rule == "dependencies")
     v.pointer += "/" + escape_pointer_token(quoted_name(error.description));
   return v;
 }

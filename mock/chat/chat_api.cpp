@@ -158,9 +158,7 @@ class ChatService {
     std::string endpoint = model->value("endpoint", "");
     if (endpoint != "/chat/completions")
       throw ApiError("chat_model_not_chat", {{"id", id}, {"endpoint", endpoint}});
-    auto status = world.registry.deployment_status(id);
-    if (status && !status->empty() && *status != "active")
-      throw ApiError("chat_model_not_active", {{"id", id}, {"status", *status}});
+    world.registry.require_active(id);
     return *model;
   }
 

@@ -51,4 +51,12 @@ RenderedError ErrorCatalog::render(const std::string& kind, const ApiError::Para
   return out;
 }
 
+std::string ErrorCatalog::text(const ApiError& e) const {
+  const auto body = render(e).body;
+  const auto& error = body.at("error");
+  for (const char* key : {"detail", "message", "title"})
+    if (error.contains(key)) return error[key].get<std::string>();
+  return e.kind();
+}
+
 }  // namespace oxen::mock

@@ -43,6 +43,9 @@ class ErrorCatalog {
   // Unknown kinds render as unknown_error so that nothing escapes unrendered.
   RenderedError render(const std::string& kind, const ApiError::Params& params) const;
   RenderedError render(const ApiError& e) const { return render(e.kind(), e.params()); }
+  // The words a client reads in the rendered body: its detail, else its message, else its title
+  // (a queued job that fails carries them as its error_message).
+  std::string text(const ApiError& e) const;
 
  private:
   nlohmann::json kinds_;

@@ -12,7 +12,9 @@ namespace {
 
 constexpr const char* kFilesPath = "/api/media/files/";
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const nlohmann::json& s) {
+  return !s.is_string() || s.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
 std::string string_field(const nlohmann::json& body, const char* name, std::string fallback = "") {
   auto it = body.find(name);
@@ -28,13 +30,18 @@ void require_output(const nlohmann::json& model, const std::string& media) {
                  {{"id", model.value("id", "")}, {"media", media}, {"outputs", outputs.empty() ? "none" : outputs}});
 }
 
-void check_params(MediaServices& services, Context& ctx, const nlohmann::json& model,
-                  const nlohmann::json& params) {
-  auto violations = model_violations(services, model, params);
-  if (violations.empty()) return;
-  ctx.event.request_findings.insert(ctx.event.request_findings.end(), violations.begin(),
-                                    violations.end());
-  throw invalid_params(describe(violations.front()));
+// A model takes prompts unless its request_schema declares neither prompt nor multi_prompt
+// (upscalers such as Topaz take only an input video).
+bool takes_prompt(const nlohmann::json& model) {
+  const auto& rs = model.value("request_schema", nlohmann::json());
+  if (!rs.is_object() || !rs.contains("properties")) return true;
+  return rs["properties"].contains("prompt") || rs["properties"].contains("multi_prompt");
+}
+
+// The sync endpoint's judgement, with what broke kept in the journal entry.
+void check_request(MediaServices& services, Context& ctx, const nlohmann::json& model, MediaKind kind,
+                   const nlohmann::json& params) {
+  judge_media_request(services, model, kind, params, &ctx.event.request_findings);
 }
 
 void simulate_latency(MediaServices& services, int64_t latency_ms) {
@@ -53,8 +60,8 @@ Response images(MediaServices& services, Context& ctx, bool edit) {
   const auto& body = ctx.body;
   auto model = find_model(ctx, body["model"].get<std::string>());
   require_output(model, "image");
+  ctx.world.registry.require_active(model["id"]);
   std::string prompt = body["prompt"].get<std::string>();
-  if (blank(prompt)) throw ApiError("prompt_empty");
 
   auto params = model_params(body, {"model", "response_format", "target_namespace", "n", "size", "mask", "image"});
   if (edit && body.contains("image") && !body.contains("input_image")) {
@@ -67,7 +74,7 @@ Response images(MediaServices& services, Context& ctx, bool edit) {
     }
     params["input_image"] = wants_array ? nlohmann::json::array({body["image"]}) : body["image"];
   }
-  check_params(services, ctx, model, params);
+  check_request(services, ctx, model, edit ? MediaKind::image_edit : MediaKind::image, params);
 
   const Config& config = services.config();
   simulate_latency(services, config.image_latency_ms);
@@ -93,24 +100,12 @@ Response images(MediaServices& services, Context& ctx, bool edit) {
   return Response::json(answer);
 }
 
-// A model takes prompts unless its request_schema declares neither prompt nor multi_prompt
-// (upscalers such as Topaz take only an input video).
-bool takes_prompt(const nlohmann::json& model) {
-  const auto& rs = model.value("request_schema", nlohmann::json());
-  if (!rs.is_object() || !rs.contains("properties")) return true;
-  return rs["properties"].contains("prompt") || rs["properties"].contains("multi_prompt");
-}
-
 Response videos(MediaServices& services, Context& ctx) {
   const auto& body = ctx.body;
   auto model = find_model(ctx, body["model"].get<std::string>());
   require_output(model, "video");
-  bool has_prompt = body.contains("prompt");
-  bool has_multi = body.contains("multi_prompt") && !body["multi_prompt"].empty();
-  if (has_prompt && body.contains("multi_prompt")) throw ApiError("video_prompt_conflict");
-  if (!has_prompt && !has_multi && takes_prompt(model)) throw ApiError("video_prompt_missing");
-  if (has_prompt && blank(body["prompt"].get<std::string>())) throw ApiError("prompt_empty");
-  check_params(services, ctx, model, model_params(body, {"model", "response_format", "target_namespace"}));
+  ctx.world.registry.require_active(model["id"]);
+  check_request(services, ctx, model, MediaKind::video, model_params(body, {"model", "response_format", "target_namespace"}));
 
   const Config& config = services.config();
   simulate_latency(services, config.video_latency_ms);
@@ -148,10 +143,27 @@ nlohmann::json model_params(const nlohmann::json& body, std::initializer_list<co
   return params;
 }
 
-Violations model_violations(MediaServices& services, const nlohmann::json& model,
-                            const nlohmann::json& params) {
+void judge_media_request(MediaServices& services, const nlohmann::json& model, MediaKind kind,
+                         const nlohmann::json& params, Violations* findings) {
+  auto has = [&](const char* name) { return params.contains(name) && !params[name].is_null(); };
+  if (kind == MediaKind::video) {
+    bool has_multi = has("multi_prompt") && !(params["multi_prompt"].is_array() && params["multi_prompt"].empty());
+    if (has("prompt") && params.contains("multi_prompt")) throw ApiError("video_prompt_conflict");
+    if (!has("prompt") && !has_multi && takes_prompt(model)) throw ApiError("video_prompt_missing");
+    if (has("prompt") && blank(params["prompt"])) throw ApiError("prompt_empty");
+  } else if (takes_prompt(model) && blank(params.value("prompt", nlohmann::json()))) {
+    throw ApiError("prompt_empty");
+  }
+  if (kind == MediaKind::image_edit && !has("input_image")) {
+    Violation missing{"/input_image", "required", "Field required"};
+    if (findings) findings->push_back(missing);
+    throw invalid_params(describe(missing));
+  }
   auto schema = services.request_schema(model);
-  return schema ? schema->validate(params) : Violations{};
+  if (auto broken = services.rules().judge(model, schema.get(), params)) {
+    if (findings) findings->push_back(*broken);
+    throw invalid_params(describe(*broken));
+  }
 }
 
 uint64_t media_seed(const nlohmann::json& body, const Config& config) {

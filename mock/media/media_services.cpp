@@ -4,9 +4,12 @@
 
 namespace oxen::mock {
 
-MediaServices::MediaServices(const Config& config, Clock& clock, const Fixtures& fixtures)
+MediaServices::MediaServices(const Config& config, Clock& clock, const Fixtures& fixtures,
+                             const ErrorCatalog& errors)
     : config_(config),
       clock_(clock),
+      errors_(errors),
+      rules_(fixtures.model_rules),
       store_(fixtures.files, config.max_media_files),
       events_(static_cast<size_t>(event_subscriber_cap(config))) {}
 

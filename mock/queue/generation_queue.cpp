@@ -63,6 +63,10 @@ std::vector<FinishedGeneration> GenerationQueue::advance_locked(int64_t now_ms) 
     if (row.status == "queued" && now_ms >= start_at) {
       move(row, "start");
       row.started_ms = start_at;
+      if (row.spec.failure.empty() && start_check_) {
+        row.spec.failure = start_check_(row.spec);
+        if (!row.spec.failure.empty()) row.spec.processing_ms = 0;
+      }
     }
     int64_t end_at = start_at + row.spec.processing_ms;
     if (row.status == "processing" && now_ms >= end_at) {
@@ -169,6 +173,11 @@ GenerationQueue::CancelOutcome GenerationQueue::cancel(const std::string& id, ui
 void GenerationQueue::set_listener(Listener listener) {
   std::lock_guard lock(mutex_);
   listener_ = std::move(listener);
+}
+
+void GenerationQueue::set_start_check(StartCheck check) {
+  std::lock_guard lock(mutex_);
+  start_check_ = std::move(check);
 }
 
 bool GenerationQueue::contains(const std::string& id) const {

@@ -70,6 +70,10 @@ class GenerationQueue {
   void advance(int64_t now_ms);
   // Set once by whoever publishes completion events.
   void set_listener(Listener listener);
+  // Asked when a job starts: a non-empty answer makes it fail at once with that error_message
+  // (its model was deactivated or deleted while it waited). Set once, when the queue is made.
+  using StartCheck = std::function<std::string(const GenerationSpec&)>;
+  void set_start_check(StartCheck check);
 
   void reset();
   size_t size() const;
@@ -97,6 +101,7 @@ class GenerationQueue {
   std::list<Row> rows_;
   std::unordered_map<std::string, std::list<Row>::iterator> by_id_;
   Listener listener_;
+  StartCheck start_check_;
 };
 
 }  // namespace oxen::mock

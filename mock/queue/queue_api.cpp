@@ -1,6 +1,7 @@
 #include "queue_api.hpp"
 
 #include "../core/api_error.hpp"
+#include "../http/journal.hpp"
 #include "../media/media_api.hpp"
 #include "../world/world.hpp"
 
@@ -33,6 +34,13 @@ int num_generations(const nlohmann::json& body, int max) {
   return static_cast<int>(it->get<int64_t>());
 }
 
+// Which sync endpoint's rules a job keeps: an edit model's (its endpoint is /images/edit) needs
+// its source image like images/edit does.
+MediaKind job_kind(const nlohmann::json& model, const std::string& media) {
+  if (media == "video") return MediaKind::video;
+  return model.value("endpoint", "") == "/images/edit" ? MediaKind::image_edit : MediaKind::image;
+}
+
 Response enqueue(MediaServices& services, Context& ctx) {
   const auto& body = ctx.body;
   const Config& config = services.config();
@@ -41,18 +49,24 @@ Response enqueue(MediaServices& services, Context& ctx) {
                       : model_outputs(model, "image") ? "image"
                                                       : "";
   if (media.empty()) throw ApiError("unsupported_media_type", {{"id", model.value("id", "")}});
+  ctx.world.registry.require_active(model["id"]);
   int count = num_generations(body, config.max_num_generations);
 
-  // Model-specific parameters are judged when the job runs, as documented: a violation makes
-  // the generation fail (with the violation as error_message) instead of refusing the request.
+  // What the sync endpoint would refuse is judged when the job runs, as documented for
+  // model-specific parameters: the generation fails with the sync answer's text as its
+  // error_message instead of the request being refused.
   auto params = model_params(body, {"model", "num_generations", "target_namespace", "target_repo",
                                     "target_directory", "response_format"});
-  auto violations = model_violations(services, model, params);
   std::string prompt = body.value("prompt", nlohmann::json()).is_string() ? body["prompt"].get<std::string>() : "";
   std::string failure;
-  if (!violations.empty())
-    failure = describe(violations.front());
-  else if (!config.queue_fail_marker.empty() && prompt.find(config.queue_fail_marker) != std::string::npos)
+  bool refused = false;  // by the model's rules: it fails as soon as it starts
+  try {
+    judge_media_request(services, model, job_kind(model, media), params, &ctx.event.request_findings);
+  } catch (const ApiError& e) {
+    failure = services.errors().text(e);
+    refused = true;
+  }
+  if (!refused && !config.queue_fail_marker.empty() && prompt.find(config.queue_fail_marker) != std::string::npos)
     failure = "Insufficient credits";
 
   bool image = media == "image";
@@ -77,8 +91,7 @@ Response enqueue(MediaServices& services, Context& ctx) {
     spec.target_repo = optional_string(body, "target_repo");
     spec.target_directory = optional_string(body, "target_directory");
     spec.queued_ms = std::max<int64_t>(0, queued_ms);
-    // A request the model's schema rejects fails as soon as the job starts.
-    spec.processing_ms = violations.empty() ? std::max<int64_t>(0, processing_ms) : 0;
+    spec.processing_ms = refused ? 0 : std::max<int64_t>(0, processing_ms);
     spec.failure = failure;
     if (failure.empty()) {
       std::string name;

@@ -201,6 +201,12 @@ std::optional<std::string> Registry::deployment_status(const std::string& id) co
   return status_of(*model);
 }
 
+void Registry::require_active(const std::string& id) const {
+  auto status = deployment_status(id);
+  if (!status) throw ApiError("model_not_found", {{"id", id}});
+  if (!status->empty() && *status != "active") throw ApiError("model_not_active", {{"id", id}, {"status", *status}});
+}
+
 nlohmann::json Registry::act_locked(Entry& entry, const std::string& action) {
   const std::string id = entry.model.at("id");
   if (entry.model.value("model_type", "base") != "custom")

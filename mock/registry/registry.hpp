@@ -42,6 +42,9 @@ class Registry {
 
   // The deployment status of a custom model, "" for a base model; nullopt when unknown id.
   std::optional<std::string> deployment_status(const std::string& id) const;
+  // Throws ApiError model_not_found for an unknown id, model_not_active for a custom model whose
+  // deployment is anything but active: every inference path calls this before it answers.
+  void require_active(const std::string& id) const;
 
   void reset();  // back to the fixture's state
   // The whole state as JSON ({models, pending}) and back; import replaces everything at once.

@@ -64,6 +64,16 @@ void check_models(const nlohmann::json& models) {
   }
 }
 
+// Every id under the fixture's `models` must name a model of models.json.
+void check_model_ids(const nlohmann::json& models, const nlohmann::json& fixture, const std::string& file) {
+  const auto per_model = fixture.value("models", nlohmann::json::object());
+  for (const auto& [id, _] : per_model.items()) {
+    bool known = false;
+    for (const auto& m : models["models"]) known = known || m["id"] == id;
+    if (!known) throw FixtureError(file, "/models/" + escape_pointer_token(id), "no model with this id in models.json");
+  }
+}
+
 }  // namespace
 
 Fixtures Fixtures::load(const std::string& dir) {
@@ -79,14 +89,11 @@ Fixtures Fixtures::from_files(std::map<std::string, std::string> overlay) {
   f.models = parse_checked(f.files, "models.json", "fixture_models");
   check_models(f.models);
   f.deployments = parse_checked(f.files, "deployments.json", "fixture_deployments");
-  const auto per_model = f.deployments.value("models", nlohmann::json::object());
-  for (const auto& [id, _] : per_model.items()) {
-    bool known = false;
-    for (const auto& m : f.models["models"]) known = known || m["id"] == id;
-    if (!known) throw FixtureError("deployments.json", "/models/" + escape_pointer_token(id), "no model with this id in models.json");
-  }
+  check_model_ids(f.models, f.deployments, "deployments.json");
   f.errors = parse_checked(f.files, "errors.json", "fixture_errors");
   f.chat_scripts = parse_checked(f.files, "chat_scripts.json", "fixture_chat_scripts");
+  f.model_rules = parse_checked(f.files, "model_rules.json", "fixture_model_rules");
+  check_model_ids(f.models, f.model_rules, "model_rules.json");
   return f;
 }
 

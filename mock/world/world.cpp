@@ -10,10 +10,18 @@ namespace {
 const char* const kStoredIdKinds[] = {"generation"};
 }  // namespace
 
-World::World(const Fixtures& fixtures, const Clock& clock, const Config& config, const std::string& name,
-             GenerationQueue::Listener finished)
+World::World(const Fixtures& fixtures, const Clock& clock, const Config& config, const ErrorCatalog& errors,
+             const std::string& name, GenerationQueue::Listener finished)
     : name(name), registry(fixtures.models, fixtures.deployments, clock), faults(config.seed), ids(config.seed, name) {
   queue.set_listener(std::move(finished));
+  queue.set_start_check([this, &errors](const GenerationSpec& job) -> std::string {
+    try {
+      registry.require_active(job.model_name);
+      return "";
+    } catch (const ApiError& e) {
+      return errors.text(e);
+    }
+  });
 }
 
 void World::reset() {
@@ -62,7 +70,7 @@ std::shared_ptr<World> Worlds::get(const std::string& name) {
     auto finished = [hook = hooks_.finished, name](const std::vector<FinishedGeneration>& done) {
       if (hook) hook(name, done);
     };
-    world = std::make_shared<World>(fixtures_, clock_, config_, name, finished);
+    world = std::make_shared<World>(fixtures_, clock_, config_, errors_, name, finished);
     worlds_.emplace(name, Entry{world, ++uses_});
   }
   if (!evicted.empty() && hooks_.removed) hooks_.removed(evicted);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../config.hpp"
+#include "../core/api_error.hpp"
 #include "../core/clock.hpp"
 #include "../faults/faults.hpp"
 #include "../queue/generation_queue.hpp"
@@ -24,9 +25,11 @@ namespace oxen::mock {
 
 struct World {
   // `finished` hears the queue's finished generations (the event hub), from the moment the world
-  // exists: imported jobs publish their events without any queue call first.
-  World(const Fixtures& fixtures, const Clock& clock, const Config& config, const std::string& name,
-        GenerationQueue::Listener finished = {});
+  // exists: imported jobs publish their events without any queue call first. A job starts only
+  // while its model is active; otherwise it fails with the text of the error (`errors`) that the
+  // sync endpoints answer.
+  World(const Fixtures& fixtures, const Clock& clock, const Config& config, const ErrorCatalog& errors,
+        const std::string& name, GenerationQueue::Listener finished = {});
   void reset();
   // The state a client can change, as JSON (schema admin_state), and back. Import is all or
   // nothing: a document that does not fit leaves the world as it was.
@@ -55,8 +58,8 @@ class Worlds {
     std::function<bool(const std::string& ns)> busy;
   };
 
-  Worlds(const Fixtures& fixtures, const Clock& clock, const Config& config)
-      : fixtures_(fixtures), clock_(clock), config_(config) {}
+  Worlds(const Fixtures& fixtures, const Clock& clock, const Config& config, const ErrorCatalog& errors)
+      : fixtures_(fixtures), clock_(clock), config_(config), errors_(errors) {}
   // Set once, before the first world is made.
   void set_hooks(Hooks hooks) { hooks_ = std::move(hooks); }
 
@@ -81,6 +84,7 @@ class Worlds {
   const Fixtures& fixtures_;
   const Clock& clock_;
   const Config& config_;
+  const ErrorCatalog& errors_;
   Hooks hooks_;
   std::mutex mutex_;
   std::map<std::string, Entry> worlds_;

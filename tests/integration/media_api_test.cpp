@@ -176,7 +176,7 @@ TEST_CASE("images/generate errors") {
         post(c, "/api/ai/images/generate", {{"model", "flux-2-dev"}, {"prompt", "x"}, {"num_inference_steps", 99}}, 400),
         "/num_inference_steps");
     invalid_params_detail_prefix(
-        post(c, "/api/ai/images/generate", {{"model", "oxen:acme/product-shots"}, {"prompt", "x"}, {"width", "wide"}}, 400),
+        post(c, "/api/ai/images/generate", {{"model", "oxen:ox-brave-jade-gecko"}, {"prompt", "x"}, {"width", "wide"}}, 400),
         "/width");
   }
   SUBCASE("missing model") {

@@ -12,7 +12,8 @@ TEST_CASE("namespaces at the limit: idle ones are evicted, held ones never") {
   Clock clock(Clock::Mode::manual, 0);
   Config config;
   config.max_namespaces = 2;
-  Worlds worlds(fixtures, clock, config);
+  const ErrorCatalog errors(fixtures.errors);
+  Worlds worlds(fixtures, clock, config, errors);
   std::vector<std::string> removed;
   Worlds::Hooks hooks;
   hooks.removed = [&](const std::string& ns) { removed.push_back(ns); };
