@@ -25,6 +25,9 @@ MockApp::MockApp(Config config, Fixtures fixtures)
   hooks.finished = [media = media_.get()](const std::string& ns, const std::vector<FinishedGeneration>& done) {
     media->publish(ns, done);
   };
+  hooks.deployments = [media = media_.get()](const std::string& ns, const std::vector<DeploymentChange>& changes) {
+    media->publish(ns, changes);
+  };
   hooks.removed = [this](const std::string& ns) {
     journal_.clear(ns);
     media_->events().close_namespace(ns);

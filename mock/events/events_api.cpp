@@ -6,7 +6,7 @@ namespace oxen::mock {
 
 void add_events_routes(Router& router, std::shared_ptr<MediaServices> services) {
   router.bind("streamEvents", [services](Context& ctx) {
-    EventScope scope{ctx.ns, owner_of(ctx.api_key)};
+    EventScope scope{ctx.ns, ctx.owner()};
     auto subscription = services->events().subscribe(scope);
     if (!subscription)
       throw ApiError("too_many_event_subscribers",

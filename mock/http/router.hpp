@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../../conformance/contract/api_document.hpp"
+#include "../core/rng.hpp"
 #include "message.hpp"
 
 namespace oxen::mock {
@@ -30,6 +31,9 @@ struct Context {
   const std::string& ns;  // its name (X-Mock-Namespace, "" for the default one)
 
   const std::string& param(const std::string& name) const { return params.at(name); }
+  // Hash of the API key: generations, event streams and deployment events are scoped by it;
+  // the key itself is never stored.
+  uint64_t owner() const { return mix64(hash_bytes(api_key)); }
 };
 
 using Handler = std::function<Response(Context&)>;

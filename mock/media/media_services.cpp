@@ -38,10 +38,14 @@ void MediaServices::publish(const std::string& ns, const std::vector<FinishedGen
   }
 }
 
+void MediaServices::publish(const std::string& ns, const std::vector<DeploymentChange>& changes) {
+  for (const auto& c : changes)
+    events_.publish(EventScope{ns, c.owner}, "deployment_status_changed",
+                    {{"model", c.model}, {"status", c.to}, {"previous_status", c.from}, {"at", c.at_ms / 1000}});
+}
+
 std::string own_base_url(const Request& request) {
   return "http://" + request.header("Host").value_or("127.0.0.1");
 }
-
-uint64_t owner_of(const std::string& api_key) { return mix64(hash_bytes(api_key)); }
 
 }  // namespace oxen::mock

@@ -15,6 +15,7 @@
 #include "../events/event_hub.hpp"
 #include "../http/message.hpp"
 #include "../queue/generation_queue.hpp"
+#include "../registry/registry.hpp"
 #include "../world/fixtures.hpp"
 #include "media_store.hpp"
 #include "model_rules.hpp"
@@ -37,6 +38,8 @@ class MediaServices {
 
   // Sends one `media_generation_completed` event per finished generation of namespace `ns`.
   void publish(const std::string& ns, const std::vector<FinishedGeneration>& done);
+  // Sends one `deployment_status_changed` event per change, to the key that caused it.
+  void publish(const std::string& ns, const std::vector<DeploymentChange>& changes);
 
  private:
   const Config& config_;
@@ -52,8 +55,5 @@ class MediaServices {
 
 // "http://<Host header>" of the request (the mock's own address as the client sees it).
 std::string own_base_url(const Request& request);
-// Hash of the API key: generations and event streams are scoped by it; the key itself is
-// never stored.
-uint64_t owner_of(const std::string& api_key);
 
 }  // namespace oxen::mock

@@ -73,7 +73,7 @@ Response enqueue(MediaServices& services, Context& ctx) {
   int64_t queued_ms = image ? config.image_job_queued_ms : config.video_job_queued_ms;
   int64_t processing_ms = image ? config.image_job_processing_ms : config.video_job_processing_ms;
   std::string base = own_base_url(ctx.request);
-  uint64_t owner = owner_of(ctx.api_key);
+  uint64_t owner = ctx.owner();
   uint64_t seed = media_seed(body, config);
 
   std::vector<GenerationSpec> specs;
@@ -141,7 +141,7 @@ Response list(MediaServices& services, Context& ctx) {
   f.model = ctx.request.query_param("model");
   f.repo = ctx.request.query_param("repo");
   f.folder = ctx.request.query_param("folder");
-  auto rows = ctx.world.queue.list(f, owner_of(ctx.api_key), services.clock().now_ms());
+  auto rows = ctx.world.queue.list(f, ctx.owner(), services.clock().now_ms());
   return Response::json({{"count", rows.size()}, {"generations", rows}});
 }
 
@@ -153,14 +153,14 @@ void add_queue_routes(Router& router, std::shared_ptr<MediaServices> services) {
   router.bind("listQueuedGenerations", [services](Context& ctx) { return list(*services, ctx); });
 
   router.bind("getQueuedGeneration", [services](Context& ctx) {
-    auto g = ctx.world.queue.get(ctx.param("generation_id"), owner_of(ctx.api_key), services->clock().now_ms());
+    auto g = ctx.world.queue.get(ctx.param("generation_id"), ctx.owner(), services->clock().now_ms());
     if (!g) throw ApiError("resource_not_found");
     return Response::json(*g);
   });
 
   router.bind("cancelQueuedGeneration", [services](Context& ctx) {
     const std::string& id = ctx.param("generation_id");
-    auto outcome = ctx.world.queue.cancel(id, owner_of(ctx.api_key), services->clock().now_ms());
+    auto outcome = ctx.world.queue.cancel(id, ctx.owner(), services->clock().now_ms());
     if (outcome == GenerationQueue::CancelOutcome::not_found) throw ApiError("resource_not_found");
     // On a terminal row the documented "no effect": the same success answer, nothing changes.
     return Response::json({{"status", "success"}, {"generation_id", id}});

@@ -11,31 +11,40 @@ nlohmann::json list_body(nlohmann::json data) {
   return {{"object", "list"}, {"data", std::move(data)}};
 }
 
+// A query parameter with surrounding blanks trimmed; an empty value is the same as none
+// (`?developer_name=` filters nothing).
+std::optional<std::string> given_param(const Context& ctx, const char* name) {
+  auto value = ctx.request.query_param(name);
+  if (!value) return std::nullopt;
+  size_t first = value->find_first_not_of(" \t");
+  if (first == std::string::npos) return std::nullopt;
+  return value->substr(first, value->find_last_not_of(" \t") - first + 1);
+}
+
 }  // namespace
 
 void add_models_routes(Router& router) {
   router.bind("listModels", [](Context& ctx) {
-    const auto& r = ctx.request;
-    ModelFilter filter{r.query_param("developer_name"), r.query_param("action"),
-                       r.query_param("provider_name")};
+    ModelFilter filter{given_param(ctx, "developer_name"), given_param(ctx, "action"),
+                       given_param(ctx, "provider_name")};
     if (!filter.developer_name && !filter.action && !filter.provider_name)
       return Response::json_text(*ctx.world.registry.list_body());
     return Response::json(list_body(ctx.world.registry.list(filter)));
   });
 
   router.bind("searchModels", [](Context& ctx) {
-    auto text = ctx.request.query_param("search");
-    if (!text || text->empty())
+    auto text = given_param(ctx, "search");
+    if (!text)
       throw invalid_params("search: the query parameter is required and must not be empty");
     return Response::json(list_body(ctx.world.registry.search(*text)));
   });
 
   router.bind("activateModel", [](Context& ctx) {
-    return Response::json(ctx.world.registry.activate(ctx.param("id")));
+    return Response::json(ctx.world.registry.activate(ctx.param("id"), ctx.owner()));
   });
 
   router.bind("deactivateModel", [](Context& ctx) {
-    return Response::json(ctx.world.registry.deactivate(ctx.param("id")));
+    return Response::json(ctx.world.registry.deactivate(ctx.param("id"), ctx.owner()));
   });
 
   router.bind("getModel", [](Context& ctx) {

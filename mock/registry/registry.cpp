@@ -63,6 +63,7 @@ void Registry::reset() {
   std::lock_guard lock(mutex_);
   order_ = initial_order_;
   entries_.clear();
+  unpublished_.clear();
   changed_locked();
   for (const auto& [id, model] : initial_) entries_[id] = Entry{model, std::nullopt};
 }
@@ -98,6 +99,7 @@ void Registry::import_state(const nlohmann::json& state) {
   std::lock_guard lock(mutex_);
   order_ = std::move(order);
   entries_ = std::move(entries);
+  unpublished_.clear();
   changed_locked();
 }
 
@@ -125,8 +127,12 @@ void Registry::changed_locked() const {
 void Registry::settle_locked(int64_t now_ms) const {
   for (auto& [id, entry] : entries_) {
     if (!entry.pending || entry.pending->due_ms > now_ms) continue;
-    auto next = machine_.next(status_of(entry.model), entry.pending->event);
-    if (next) entry.model["deployments"][0]["status"] = *next;
+    std::string from = status_of(entry.model);
+    auto next = machine_.next(from, entry.pending->event);
+    if (next) {
+      entry.model["deployments"][0]["status"] = *next;
+      if (listener_) unpublished_.push_back({id, from, *next, entry.pending->owner, entry.pending->due_ms});
+    }
     entry.pending.reset();
     changed_locked();
   }
@@ -207,7 +213,7 @@ void Registry::require_active(const std::string& id) const {
   if (!status->empty() && *status != "active") throw ApiError("model_not_active", {{"id", id}, {"status", *status}});
 }
 
-nlohmann::json Registry::act_locked(Entry& entry, const std::string& action) {
+nlohmann::json Registry::act_locked(Entry& entry, const std::string& action, uint64_t owner) {
   const std::string id = entry.model.at("id");
   if (entry.model.value("model_type", "base") != "custom")
     throw ApiError("base_model_not_deployable", {{"id", id}, {"action", action}});
@@ -223,25 +229,63 @@ nlohmann::json Registry::act_locked(Entry& entry, const std::string& action) {
   changed_locked();
   Timing timing = timing_for(id);
   int64_t now = clock_.now_ms();
+  if (listener_) unpublished_.push_back({id, from, *to, owner, now});
   if (*to == "deploying")
-    entry.pending = Pending{timing.activation_fails ? "failed" : "ready", now + timing.activate_ms};
+    entry.pending = Pending{timing.activation_fails ? "failed" : "ready", now + timing.activate_ms, owner};
   else if (*to == "deactivating")
-    entry.pending = Pending{"stopped", now + timing.deactivate_ms};
+    entry.pending = Pending{"stopped", now + timing.deactivate_ms, owner};
   else
     entry.pending.reset();
   return entry.model;
 }
 
-nlohmann::json Registry::activate(const std::string& id) {
-  std::lock_guard lock(mutex_);
-  settle_locked(clock_.now_ms());
-  return act_locked(entry_locked(id), "activate");
+nlohmann::json Registry::activate(const std::string& id, uint64_t owner) {
+  nlohmann::json model;
+  {
+    std::lock_guard lock(mutex_);
+    settle_locked(clock_.now_ms());
+    model = act_locked(entry_locked(id), "activate", owner);
+  }
+  publish_changes();
+  return model;
 }
 
-nlohmann::json Registry::deactivate(const std::string& id) {
+nlohmann::json Registry::deactivate(const std::string& id, uint64_t owner) {
+  nlohmann::json model;
+  {
+    std::lock_guard lock(mutex_);
+    settle_locked(clock_.now_ms());
+    model = act_locked(entry_locked(id), "deactivate", owner);
+  }
+  publish_changes();
+  return model;
+}
+
+void Registry::set_change_listener(ChangeListener listener) {
   std::lock_guard lock(mutex_);
-  settle_locked(clock_.now_ms());
-  return act_locked(entry_locked(id), "deactivate");
+  listener_ = std::move(listener);
+}
+
+void Registry::advance(int64_t now_ms) {
+  {
+    std::lock_guard lock(mutex_);
+    settle_locked(now_ms);
+  }
+  publish_changes();
+}
+
+void Registry::publish_changes() {
+  std::lock_guard publish(publish_mutex_);
+  std::vector<DeploymentChange> changes;
+  ChangeListener listener;
+  {
+    std::lock_guard lock(mutex_);
+    changes.swap(unpublished_);
+    listener = listener_;
+  }
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const DeploymentChange& a, const DeploymentChange& b) { return a.at_ms < b.at_ms; });
+  if (!changes.empty() && listener) listener(changes);
 }
 
 nlohmann::json Registry::remove(const std::string& id) {

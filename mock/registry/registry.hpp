@@ -1,6 +1,7 @@
 #pragma once
 // The models registry: the fixture's models, and the deployments of custom models moving through
 // the declared deployment state machine on the mock's clock. Safe to use from many threads.
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,8 +21,18 @@ struct ModelFilter {
   std::optional<std::string> provider_name;   // developer.name or owned_by, case-insensitive
 };
 
+// A deployment that moved from one status to another, for the API key whose action started it.
+struct DeploymentChange {
+  std::string model;
+  std::string from, to;
+  uint64_t owner = 0;  // hash of the API key that activated or deactivated the model
+  int64_t at_ms = 0;
+};
+
 class Registry {
  public:
+  using ChangeListener = std::function<void(const std::vector<DeploymentChange>&)>;
+
   // `models` is fixtures/models.json, `deployments` fixtures/deployments.json.
   Registry(const nlohmann::json& models, const nlohmann::json& deployments, const Clock& clock,
            const StateMachine& machine = StateMachine::builtin("deployment"));
@@ -34,10 +45,10 @@ class Registry {
   nlohmann::json search(const std::string& text) const;       // case-insensitive id/name substring
   std::optional<nlohmann::json> find(const std::string& id) const;
 
-  // Deployment actions; each returns the model as it is right after the action.
-  // Throw ApiError: model_not_found, base_model_not_deployable, base_model_not_deletable.
-  nlohmann::json activate(const std::string& id);
-  nlohmann::json deactivate(const std::string& id);
+  // Deployment actions by the API key `owner`; each returns the model as it is right after the
+  // action. Throw ApiError: model_not_found, base_model_not_deployable, base_model_not_deletable.
+  nlohmann::json activate(const std::string& id, uint64_t owner = 0);
+  nlohmann::json deactivate(const std::string& id, uint64_t owner = 0);
   nlohmann::json remove(const std::string& id);
 
   // The deployment status of a custom model, "" for a base model; nullopt when unknown id.
@@ -45,6 +56,12 @@ class Registry {
   // Throws ApiError model_not_found for an unknown id, model_not_active for a custom model whose
   // deployment is anything but active: every inference path calls this before it answers.
   void require_active(const std::string& id) const;
+
+  // Every status change, in time order: the action's own at once, the delayed ones (deploying ->
+  // active) when advance() reaches them. Set once, when the registry is made.
+  void set_change_listener(ChangeListener listener);
+  // Settles the transitions due by `now_ms` and tells the listener (the clock's tick).
+  void advance(int64_t now_ms);
 
   void reset();  // back to the fixture's state
   // The whole state as JSON ({models, pending}) and back; import replaces everything at once.
@@ -56,6 +73,7 @@ class Registry {
   struct Pending {
     std::string event;  // "ready", "failed" or "stopped"
     int64_t due_ms = 0;
+    uint64_t owner = 0;  // who asked for it; not part of the exported state
   };
   struct Entry {
     nlohmann::json model;
@@ -70,7 +88,8 @@ class Registry {
   void settle_locked(int64_t now_ms) const;
   void changed_locked() const;
   Entry& entry_locked(const std::string& id);
-  nlohmann::json act_locked(Entry& entry, const std::string& action);
+  nlohmann::json act_locked(Entry& entry, const std::string& action, uint64_t owner);
+  void publish_changes();
   Timing timing_for(const std::string& id) const;
   static std::string status_of(const nlohmann::json& model);
 
@@ -86,6 +105,9 @@ class Registry {
   mutable std::map<std::string, Entry> entries_;
   mutable std::shared_ptr<const std::string> list_body_;
   mutable std::map<std::string, std::shared_ptr<const std::string>> model_bodies_;
+  mutable std::vector<DeploymentChange> unpublished_;  // settled by a read, told at the next tick
+  std::mutex publish_mutex_;  // keeps listener calls in change order
+  ChangeListener listener_;
 };
 
 }  // namespace oxen::mock

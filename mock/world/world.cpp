@@ -11,9 +11,10 @@ const char* const kStoredIdKinds[] = {"generation"};
 }  // namespace
 
 World::World(const Fixtures& fixtures, const Clock& clock, const Config& config, const ErrorCatalog& errors,
-             const std::string& name, GenerationQueue::Listener finished)
+             const std::string& name, Listeners listeners)
     : name(name), registry(fixtures.models, fixtures.deployments, clock), faults(config.seed), ids(config.seed, name) {
-  queue.set_listener(std::move(finished));
+  queue.set_listener(std::move(listeners.finished));
+  registry.set_change_listener(std::move(listeners.deployments));
   queue.set_start_check([this, &errors](const GenerationSpec& job) -> std::string {
     try {
       registry.require_active(job.model_name);
@@ -67,10 +68,14 @@ std::shared_ptr<World> Worlds::get(const std::string& name) {
         throw ApiError("too_many_namespaces", {{"limit", std::to_string(config_.max_namespaces)}});
       worlds_.erase(evicted);
     }
-    auto finished = [hook = hooks_.finished, name](const std::vector<FinishedGeneration>& done) {
-      if (hook) hook(name, done);
-    };
-    world = std::make_shared<World>(fixtures_, clock_, config_, errors_, name, finished);
+    World::Listeners listeners;
+    if (hooks_.finished)
+      listeners.finished = [hook = hooks_.finished, name](const std::vector<FinishedGeneration>& done) { hook(name, done); };
+    if (hooks_.deployments)
+      listeners.deployments = [hook = hooks_.deployments, name](const std::vector<DeploymentChange>& changes) {
+        hook(name, changes);
+      };
+    world = std::make_shared<World>(fixtures_, clock_, config_, errors_, name, std::move(listeners));
     worlds_.emplace(name, Entry{world, ++uses_});
   }
   if (!evicted.empty() && hooks_.removed) hooks_.removed(evicted);
@@ -105,7 +110,10 @@ void Worlds::advance(int64_t now_ms) {
     std::lock_guard lock(mutex_);
     for (const auto& [_, entry] : worlds_) all.push_back(entry.world);
   }
-  for (const auto& world : all) world->queue.advance(now_ms);
+  for (const auto& world : all) {
+    world->registry.advance(now_ms);
+    world->queue.advance(now_ms);
+  }
 }
 
 std::vector<std::string> Worlds::names() {

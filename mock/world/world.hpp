@@ -24,12 +24,16 @@
 namespace oxen::mock {
 
 struct World {
-  // `finished` hears the queue's finished generations (the event hub), from the moment the world
-  // exists: imported jobs publish their events without any queue call first. A job starts only
-  // while its model is active; otherwise it fails with the text of the error (`errors`) that the
-  // sync endpoints answer.
+  // Who hears the world's events (the event hub), from the moment the world exists: imported
+  // jobs publish their events without any queue call first.
+  struct Listeners {
+    GenerationQueue::Listener finished;     // finished generations
+    Registry::ChangeListener deployments;  // deployment status changes
+  };
+  // A job starts only while its model is active; otherwise it fails with the text of the error
+  // (`errors`) that the sync endpoints answer.
   World(const Fixtures& fixtures, const Clock& clock, const Config& config, const ErrorCatalog& errors,
-        const std::string& name, GenerationQueue::Listener finished = {});
+        const std::string& name, Listeners listeners = {});
   void reset();
   // The state a client can change, as JSON (schema admin_state), and back. Import is all or
   // nothing: a document that does not fit leaves the world as it was.
@@ -51,6 +55,8 @@ class Worlds {
   struct Hooks {
     // Gets the finished generations of namespace `ns`.
     std::function<void(const std::string& ns, const std::vector<FinishedGeneration>&)> finished;
+    // Gets the deployment status changes of namespace `ns`.
+    std::function<void(const std::string& ns, const std::vector<DeploymentChange>&)> deployments;
     // A namespace was removed or evicted: drop what is kept elsewhere under its name.
     std::function<void(const std::string& ns)> removed;
     // Whether something outside a request holds on to the namespace (an open event stream), so
@@ -69,7 +75,7 @@ class Worlds {
   // Removes a namespace (not the default one); false when there is none by that name.
   bool remove(const std::string& name);
   void reset_all();
-  // Runs every namespace's queue up to `now_ms` (the clock's tick).
+  // Runs every namespace's deployments and queue up to `now_ms` (the clock's tick).
   void advance(int64_t now_ms);
   std::vector<std::string> names();
 

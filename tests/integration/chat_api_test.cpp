@@ -267,6 +267,14 @@ TEST_CASE("chat completions: errors") {
     json expected = {{"error", {{"message", "You must specify a model to call"}}}};
     CHECK(chat_error(c, {{"messages", {user("hi")}}}, 400) == expected);
     CHECK(chat_error(c, {{"model", ""}, {"messages", {user("hi")}}}, 400) == expected);
+    CHECK(chat_error(c, {{"model", nullptr}, {"messages", {user("hi")}}}, 400) == expected);
+  }
+  SUBCASE("response_format: null is the same as none") {
+    json body = chat_body("gpt-4o", "hi");
+    body["response_format"] = nullptr;
+    auto res = c.Post("/api/ai/chat/completions", body.dump(), "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
   }
   SUBCASE("empty messages: shape B 400") {
     CHECK(chat_error(c, {{"model", "gpt-4o"}, {"messages", json::array()}}, 400) ==

@@ -229,3 +229,41 @@ TEST_CASE("imported jobs publish their completion events with no queue call firs
   REQUIRE(events.size() == 1);
   CHECK(parse_json(events[0].data)["generation_id"] == id);
 }
+
+TEST_CASE("deployment status changes reach the streams of the key that started them") {
+  TestServer server;
+  EventStream mine(server);
+  EventStream other(server, "other-key");
+  REQUIRE(mine.status() == 200);
+  const std::string model = "oxen:acme/product-shots";
+  const int64_t t0 = server.app().clock().now_s();
+  auto c = server.client();
+  REQUIRE(c.Post(("/api/ai/models/" + model + "/activate").c_str())->status == 200);
+  server.app().clock().advance(3000);  // deploying -> active after 2 s
+  REQUIRE(c.Post(("/api/ai/models/" + model + "/deactivate").c_str())->status == 200);
+  server.app().clock().advance(2000);  // deactivating -> inactive after 1 s
+
+  std::vector<json> changes;
+  for (const auto& e : mine.wait_for(4)) {
+    if (e.event != "deployment_status_changed") continue;
+    changes.push_back(parse_json(e.data));
+    CHECK_SCHEMA("event_deployment_status_changed", changes.back());
+  }
+  REQUIRE(changes.size() == 4);
+  const std::pair<const char*, const char*> steps[] = {
+      {"inactive", "deploying"}, {"deploying", "active"}, {"active", "deactivating"}, {"deactivating", "inactive"}};
+  const int64_t at[] = {0, 2, 3, 4};
+  for (size_t i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    CHECK(changes[i]["model"] == model);
+    CHECK(changes[i]["previous_status"] == steps[i].first);
+    CHECK(changes[i]["status"] == steps[i].second);
+    CHECK(changes[i]["at"] == t0 + at[i]);
+  }
+  // Another key's stream hears none of it: its first frame is its own job's completion.
+  enqueue(server, {{"model", "flux-2-dev"}, {"prompt", "a fox"}}, "other-key");
+  server.app().clock().advance(5000);
+  auto theirs = other.wait_for(1);
+  REQUIRE(!theirs.empty());
+  CHECK(theirs.front().event == "media_generation_completed");
+}

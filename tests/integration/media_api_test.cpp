@@ -101,6 +101,10 @@ TEST_CASE("POST /api/ai/images/generate answers hosted PNGs") {
   REQUIRE(body["images"].size() == 1);
   std::string url = body["images"][0]["url"];
   CHECK_FALSE(body.contains("image_url"));
+  // response_format: null is the same as none (url).
+  json with_null = req;
+  with_null["response_format"] = nullptr;
+  CHECK(post(c, "/api/ai/images/generate", with_null)["images"][0]["url"] == url);
 
   auto res = fetch(server, url);
   REQUIRE(res);

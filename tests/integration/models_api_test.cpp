@@ -271,3 +271,17 @@ TEST_CASE("concurrent clients see consistent deployments") {
   CHECK(bad == 0);
   check_no_response_findings(server);
 }
+
+TEST_CASE("empty filter values are absent; search is trimmed") {
+  TestServer server;
+  auto c = server.client();
+  auto all = get_json(c, "/api/ai/models");
+  CHECK(get_json(c, "/api/ai/models?developer_name=&action=&provider_name=") == all);
+  CHECK(get_json(c, "/api/ai/models?developer_name=%20") == all);
+  auto flux = get_json(c, "/api/ai/models/search?search=flux");
+  CHECK(!flux["data"].empty());
+  CHECK(get_json(c, "/api/ai/models/search?search=%20flux%20") == flux);
+  auto blank = c.Get("/api/ai/models/search?search=%20%20");
+  REQUIRE(blank);
+  CHECK(blank->status == 400);
+}
