@@ -56,10 +56,15 @@ RunReport run_and_print(ApiClient& client, const RunOptions& options, Io io, con
   hooks.started = [&](const CheckDef& c) {
     if (io.tty) io.out << "....  " << c.id << std::flush;
   };
-  hooks.estimated = [&](double usd, const std::string& model) {
+  hooks.estimated = [&](double usd, const std::vector<PlannedCost>& plan) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.6f", usd);
-    io.out << "estimated cost: $" << buf << " (billable checks priced with " << model << ")\n";
+    io.out << "estimated cost: $" << buf << "\n";
+    for (const auto& p : plan) {
+      std::snprintf(buf, sizeof buf, "%.6f", p.usd);
+      io.out << "  " << p.check << ": " << p.calls << " call(s) to " << p.model << ", " << p.input_tokens << " input + "
+             << p.output_tokens << " output tokens each, $" << buf << "\n";
+    }
   };
   hooks.finished = [&](const CheckResult& r) {
     if (io.tty) io.out << "\r\033[K";

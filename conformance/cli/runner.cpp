@@ -8,6 +8,7 @@
 
 #include "api_document.hpp"
 #include "embedded.hpp"
+#include "text.hpp"
 
 namespace oxen {
 std::span<const EmbeddedFile> embedded_checks();
@@ -136,8 +137,11 @@ const nlohmann::json* Session::chat_model() {
       if (m.value("model_type", "") != "base") continue;
       const auto& p = m.value("pricing", nlohmann::json());
       if (!p.is_object() || p.value("method", "") != "token") continue;
-      auto num = [&](const char* k) { return p.contains(k) && p[k].is_number() ? p[k].get<double>() : 0.0; };
-      double price = num("input_cost_per_token") + num("output_cost_per_token");
+      // Only a model whose prices are known and positive: null or negative is not cheap.
+      auto price_of = [&](const char* k) { return p.contains(k) && p[k].is_number() ? p[k].get<double>() : -1.0; };
+      double in = price_of("input_cost_per_token"), out = price_of("output_cost_per_token");
+      if (in <= 0 || out <= 0) continue;
+      double price = in + out;
       if (!best || price < best_price) {
         best = &m;
         best_price = price;
@@ -148,25 +152,53 @@ const nlohmann::json* Session::chat_model() {
   return best;
 }
 
-double estimate_cost(const std::vector<CheckDef>& checks, const nlohmann::json* model) {
-  double total = 0;
+std::vector<PlannedCost> plan_costs(const std::vector<CheckDef>& checks, const nlohmann::json* model) {
+  std::vector<PlannedCost> plan;
   for (const auto& c : checks) {
     if (c.cost_class == "free") continue;
-    if (!model) throw std::runtime_error("no chat model listed to price check " + c.id);
+    if (!model)
+      throw std::runtime_error("no listed chat model has known, positive per-token prices to price check " + c.id);
+    const std::string id = model->value("id", "");
     const auto& p = model->value("pricing", nlohmann::json());
     if (!p.is_object() || p.value("method", "") != "token")
-      throw std::runtime_error("cannot estimate the cost of " + c.id + ": model '" + model->value("id", "") +
-                               "' is not priced per token");
-    auto num = [&](const nlohmann::json& j, const char* k) {
-      return j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0;
+      throw std::runtime_error("cannot estimate the cost of " + c.id + ": model '" + id + "' is not priced per token");
+    auto plan_of = [&](const char* k) {
+      return c.plan.is_object() && c.plan.contains(k) && c.plan[k].is_number() ? c.plan[k].get<double>() : 0.0;
     };
-    double calls = c.plan.is_object() ? num(c.plan, "calls") : 1;
-    double in = c.plan.is_object() ? num(c.plan, "input_tokens") : 0;
-    double out = c.plan.is_object() ? num(c.plan, "output_tokens") : 0;
-    total += calls * (in * num(p, "input_cost_per_token") + out * num(p, "output_cost_per_token"));
+    auto price_of = [&](const char* k) {
+      if (!p.contains(k) || !p[k].is_number() || p[k].get<double>() <= 0)
+        throw std::runtime_error("cannot estimate the cost of " + c.id + ": model '" + id + "' has no positive " + k);
+      return p[k].get<double>();
+    };
+    PlannedCost cost{c.id, id, c.plan.is_object() ? plan_of("calls") : 1, plan_of("input_tokens"), plan_of("output_tokens")};
+    cost.usd = cost.calls * (cost.input_tokens * price_of("input_cost_per_token") +
+                             cost.output_tokens * price_of("output_cost_per_token"));
+    plan.push_back(cost);
   }
-  return total;
+  return plan;
 }
+
+namespace {
+
+// The mock profile deletes models, changes deployments and makes billable calls: it runs only
+// against a server that says it is oxen-mock, and never against Oxen's own host.
+const char* const kWhyMockOnly =
+    " The mock profile deletes custom models, changes deployments and makes billable calls, so it runs only "
+    "against oxen-mock.";
+
+void refuse_oxen_host(const BaseUrl& base) {
+  std::string host = ascii_lower(base.host);
+  if (host == "oxen.ai" || host.ends_with(".oxen.ai"))
+    throw std::runtime_error("refusing --profile mock against " + base.to_string() + ", Oxen.ai's own API." + kWhyMockOnly);
+}
+
+void require_mock_identity(const BaseUrl& base, const Fetched& probe) {
+  if (!probe.result.headers.contains(ascii_lower(kMockIdentityHeader)))
+    throw std::runtime_error("refusing --profile mock: " + base.to_string() + " is not oxen-mock (its GET /ai/models answer has no " +
+                             kMockIdentityHeader + " header)." + kWhyMockOnly);
+}
+
+}  // namespace
 
 size_t RunReport::count(Status s) const {
   size_t n = 0;
@@ -243,19 +275,23 @@ RunReport run_checks(ApiClient& client, const RunOptions& options, const RunHook
   auto started = std::chrono::steady_clock::now();
   Session session(client, options);
 
-  // The server must answer at all (any status) before checks can judge it.
+  // The server must answer at all (any status) before checks can judge it. The probe is a
+  // read: nothing that changes state is sent before the profile's guards have passed.
+  if (options.profile == "mock") refuse_oxen_host(client.base());
   const auto& probe = session.get("/ai/models");
   if (!probe.result.ok)
     throw std::runtime_error("cannot reach " + report.base_url + ": " + probe.result.transport_error);
+  if (options.profile == "mock") require_mock_identity(client.base(), probe);
 
   // Billable checks: price the planned calls first; only the mock profile (which never bills)
   // runs without a --max-cost that covers them.
   if (std::any_of(checks.begin(), checks.end(), [](const CheckDef& c) { return c.cost_class != "free"; })) {
-    const auto* model = session.chat_model();
-    double cost = estimate_cost(checks, model);
+    auto plan = plan_costs(checks, session.chat_model());
+    double cost = 0;
+    for (const auto& p : plan) cost += p.usd;
     report.estimated_cost = cost;
-    if (hooks.estimated) hooks.estimated(cost, model ? model->value("id", "") : "");
-    if (options.profile != "mock" && cost > 0 && (!options.max_cost || *options.max_cost < cost)) {
+    if (hooks.estimated) hooks.estimated(cost, plan);
+    if (options.profile != "mock" && (!options.max_cost || *options.max_cost < cost)) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.6f", cost);
       throw std::runtime_error(std::string("estimated cost $") + buf + " is not covered by --max-cost" +

@@ -103,8 +103,20 @@ struct RunReport {
 // std::runtime_error when the pricing cannot price them.
 double estimate_cost(const std::vector<CheckDef>& checks, const nlohmann::json* model);
 
+// One billable check's planned calls and what they cost at the model's listed prices.
+struct PlannedCost {
+  std::string check, model;
+  double calls = 0, input_tokens = 0, output_tokens = 0;
+  double usd = 0;
+};
+
+// The cost of the billable checks, each priced with `model`. Throws std::runtime_error when a
+// check cannot be priced: no model, or a price it needs that is missing, not a number or not
+// positive (an unknown price is never taken for free).
+std::vector<PlannedCost> plan_costs(const std::vector<CheckDef>& checks, const nlohmann::json* model);
+
 struct RunHooks {
-  std::function<void(double usd, const std::string& model)> estimated;
+  std::function<void(double usd, const std::vector<PlannedCost>& plan)> estimated;
   std::function<void(const CheckDef&)> started;
   std::function<void(const CheckResult&)> finished;
 };

@@ -11,6 +11,10 @@
 
 namespace oxen {
 
+// The response header by which oxen-mock identifies itself (its version as the value) on every
+// answer. oxen-conformance runs its destructive `mock` profile only against a server that sends it.
+inline constexpr const char* kMockIdentityHeader = "X-Oxen-Mock";
+
 struct Operation {
   std::string id;      // operationId
   std::string method;  // "GET", "POST", "DELETE", ...

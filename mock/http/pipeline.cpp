@@ -303,6 +303,9 @@ Response Pipeline::handle(const Request& request) {
   }
   if (world && on_change_ && changes_state(request.method) && response.status < 300 && !response.drop)
     on_change_(ns, *world);
+  // Every answer says it comes from the mock: oxen-conformance runs its destructive profile only
+  // against a server that does.
+  response.headers.emplace(kMockIdentityHeader, OXEN_MOCK_VERSION);
   return response;
 }
 

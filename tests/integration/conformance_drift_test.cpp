@@ -301,3 +301,66 @@ TEST_CASE("a chat answer that changes between identical requests fails mock.dete
   o.only = {"mock."};
   expect_only(run(drift.base_url(), o), "mock.determinism", "/choices/0/message", "deterministic");
 }
+
+TEST_CASE("the mock profile runs only against a server that says it is oxen-mock") {
+  std::vector<std::string> seen;
+  DriftServer drift([&](Exchange& e) {
+    seen.push_back(e.method + " " + e.path);
+    e.identified = false;  // the same answers, without the mock's X-Oxen-Mock header
+  });
+  RunOptions o;
+  o.profile = "mock";
+  CHECK_THROWS_WITH_AS(run(drift.base_url(), o), doctest::Contains("refusing --profile mock"), std::runtime_error);
+  // Nothing but the read-only probe reached it.
+  CHECK(seen == std::vector<std::string>{"GET /api/ai/models"});
+
+  // Oxen.ai's own host is refused before any request.
+  ApiClient live(parse_base_url("https://hub.oxen.ai/api"), "test-key", {1, ""});
+  CHECK_THROWS_WITH_AS(oxen::conformance::run_checks(live, o), doctest::Contains("refusing --profile mock against"),
+                       std::runtime_error);
+  CHECK(live.exchanges().empty());
+
+  // The mock itself, and the mock behind a faithful proxy, identify themselves.
+  o.only = {"mock."};
+  DriftServer faithful;
+  CHECK_NOTHROW(run(faithful.base_url(), o));
+}
+
+TEST_CASE("the cost guard prices only with known, positive prices") {
+  auto set_prices = [](const json& price) {
+    return [price](Exchange& e) {
+      if (!e.body.is_object()) return;
+      auto reprice = [&](json& m) {
+        if (m.is_object() && m.value("endpoint", "") == "/chat/completions" && m["pricing"].is_object()) {
+          m["pricing"]["input_cost_per_token"] = price;
+          m["pricing"]["output_cost_per_token"] = price;
+        }
+      };
+      if (e.body.contains("data") && e.body["data"].is_array())
+        for (auto& m : e.body["data"]) reprice(m);
+      else
+        reprice(e.body);
+    };
+  };
+  for (const json& price : {json(nullptr), json(-0.001), json(0), json("0.1")}) {
+    CAPTURE(price.dump());
+    DriftServer drift(set_prices(price));
+    CHECK_THROWS_WITH_AS(run(drift.base_url(), chat_only()), doctest::Contains("no listed chat model has known, positive"),
+                         std::runtime_error);
+    RunOptions named = chat_only();
+    named.chat_model = "gpt-4o-mini";
+    CHECK_THROWS_WITH_AS(run(drift.base_url(), named), doctest::Contains("has no positive"), std::runtime_error);
+  }
+
+  // The plan names each billable call.
+  oxen::test::TestServer server;
+  auto checks = oxen::conformance::select_checks(chat_only());
+  json model = {{"id", "m"}, {"pricing", {{"method", "token"}, {"input_cost_per_token", 1e-6}, {"output_cost_per_token", 2e-6}}}};
+  auto plan = oxen::conformance::plan_costs(checks, &model);
+  REQUIRE(plan.size() == checks.size());
+  for (const auto& p : plan) {
+    CHECK(p.model == "m");
+    CHECK(p.usd == doctest::Approx(p.calls * (p.input_tokens * 1e-6 + p.output_tokens * 2e-6)));
+    CHECK(p.usd > 0);
+  }
+}

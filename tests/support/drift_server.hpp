@@ -21,6 +21,7 @@ struct Exchange {
   int status = 0;
   nlohmann::json body;  // parsed JSON (null when the body was not JSON)
   std::string raw;      // used when `body` is null
+  bool identified = true;  // false: the answer loses the mock's identity header
 };
 
 using Perturbation = std::function<void(Exchange&)>;
@@ -73,6 +74,8 @@ class DriftServer {
     if (!parsed.is_discarded()) e.body = std::move(parsed);
     if (perturb_) perturb_(e);
     res.status = e.status;
+    // Still the mock, one change away: it keeps the mock's identity header.
+    if (e.identified && r->has_header("X-Oxen-Mock")) res.set_header("X-Oxen-Mock", r->get_header_value("X-Oxen-Mock"));
     if (!e.body.is_null())
       res.set_content(e.body.dump(), "application/json");
     else
