@@ -9,6 +9,7 @@
 #include <valijson/validator.hpp>
 
 #include "embedded.hpp"
+#include "schema_dialect.hpp"
 
 namespace oxen {
 
@@ -203,9 +204,9 @@ Violations Schema::validate(const nlohmann::json& instance) const {
 Schema compile_schema(const nlohmann::json& document, const SchemaStore* store) {
   if (!document.is_object() && !document.is_boolean())
     throw std::invalid_argument("a schema must be an object or a boolean");
-  check_refs_and_patterns(document, store);
   Schema out;
-  out.document_ = document;
+  out.document_ = to_draft7(document);
+  check_refs_and_patterns(out.document_, store);
   auto compiled = std::make_shared<CompiledSchema>();
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
   Adapter adapter(out.document_);
