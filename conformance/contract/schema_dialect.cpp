@@ -14,7 +14,7 @@ using nlohmann::json;
 constexpr std::string_view kSchemaKeys[] = {"items", "additionalItems", "additionalProperties",
                                             "contains", "propertyNames", "not", "if", "then",
                                             "else", "unevaluatedItems", "unevaluatedProperties"};
-constexpr std::string_view kListKeys[] = {"allOf", "anyOf", "oneOf", "items"};
+constexpr std::string_view kListKeys[] = {"allOf", "anyOf", "oneOf", "items", "prefixItems"};
 constexpr std::string_view kMapKeys[] = {"properties", "patternProperties", "definitions",
                                          "$defs", "dependencies", "dependentSchemas"};
 // Siblings of $ref that only annotate: nothing to keep when $ref is wrapped.
@@ -27,36 +27,43 @@ bool among(const std::string& key, const std::string_view (&list)[N]) {
   return std::find(std::begin(list), std::end(list), key) != std::end(list);
 }
 
-void rewrite(json& node, bool siblings_of_ref_apply) {
+// Calls `visit` on every schema node of `node`, children first.
+template <class Visit>
+void walk(json& node, const Visit& visit) {
   if (!node.is_object()) return;
-  if (auto tuple = node.find("prefixItems"); tuple != node.end() && tuple->is_array()) {
-    json positions = std::move(*tuple);
-    node.erase("prefixItems");
-    if (auto rest = node.find("items"); rest != node.end()) {
-      json after = std::move(*rest);
-      node["additionalItems"] = std::move(after);
-    }
-    node["items"] = std::move(positions);
-  }
-  if (siblings_of_ref_apply && node.contains("$ref")) {
-    bool asserts = false;
-    for (const auto& [key, _] : node.items()) asserts = asserts || !among(key, kAnnotations);
-    if (asserts) {
-      json ref = {{"$ref", node["$ref"]}};
-      node.erase("$ref");
-      if (node.contains("allOf") && node["allOf"].is_array()) node["allOf"].push_back(std::move(ref));
-      else node["allOf"] = json::array({std::move(ref)});
-    }
-  }
   for (auto& [key, value] : node.items()) {
     if (value.is_array() && among(key, kListKeys)) {
-      for (auto& sub : value) rewrite(sub, siblings_of_ref_apply);
+      for (auto& sub : value) walk(sub, visit);
     } else if (value.is_object() && among(key, kMapKeys)) {
-      for (auto& [_, sub] : value.items()) rewrite(sub, siblings_of_ref_apply);
+      for (auto& [_, sub] : value.items()) walk(sub, visit);
     } else if (among(key, kSchemaKeys)) {
-      rewrite(value, siblings_of_ref_apply);
+      walk(value, visit);
     }
   }
+  visit(node);
+}
+
+void tuple_to_items(json& node) {
+  auto tuple = node.find("prefixItems");
+  if (tuple == node.end() || !tuple->is_array()) return;
+  json positions = std::move(*tuple);
+  node.erase("prefixItems");
+  if (auto rest = node.find("items"); rest != node.end()) {
+    json after = std::move(*rest);
+    node["additionalItems"] = std::move(after);
+  }
+  node["items"] = std::move(positions);
+}
+
+void wrap_ref(json& node) {
+  if (!node.contains("$ref")) return;
+  bool asserts = false;
+  for (const auto& [key, _] : node.items()) asserts = asserts || !among(key, kAnnotations);
+  if (!asserts) return;
+  json ref = {{"$ref", node["$ref"]}};
+  node.erase("$ref");
+  if (node.contains("allOf") && node["allOf"].is_array()) node["allOf"].push_back(std::move(ref));
+  else node["allOf"] = json::array({std::move(ref)});
 }
 
 }  // namespace
@@ -67,7 +74,24 @@ nlohmann::json to_draft7(nlohmann::json schema) {
     const std::string dialect = schema["$schema"];
     modern = dialect.find("2019-09") != std::string::npos || dialect.find("2020-12") != std::string::npos;
   }
-  rewrite(schema, modern);
+  walk(schema, [modern](json& node) {
+    tuple_to_items(node);
+    if (modern) wrap_ref(node);
+  });
+  return schema;
+}
+
+nlohmann::json guard_formats(nlohmann::json schema) {
+  walk(schema, [](json& node) {
+    auto it = node.find("format");
+    if (it == node.end() || !it->is_string()) return;
+    const std::string format = *it;
+    node.erase("format");
+    if (format != "date" && format != "time" && format != "date-time") return;
+    json guarded = {{"if", {{"type", "string"}}}, {"then", {{"format", format}}}};
+    if (node.contains("allOf") && node["allOf"].is_array()) node["allOf"].push_back(std::move(guarded));
+    else node["allOf"] = json::array({std::move(guarded)});
+  });
   return schema;
 }
 

@@ -19,4 +19,10 @@ namespace oxen {
 // a 2020-12 tuple position is `/items/<i>`, its rest `/additionalItems`.
 nlohmann::json to_draft7(nlohmann::json schema);
 
+// The copy of a document that valijson compiles. valijson reads `format` as a string's and
+// throws on any other instance ({"oneOf": [{"format": "ipv4"}, {"type": "array"}]} meeting an
+// array); the copy applies the formats it checks (date, time, date-time) to strings only, as
+// JSON Schema says, and leaves out the ones it ignores anyway.
+nlohmann::json guard_formats(nlohmann::json schema);
+
 }  // namespace oxen

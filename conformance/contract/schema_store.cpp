@@ -15,6 +15,7 @@ namespace oxen {
 
 class CompiledSchema {
  public:
+  nlohmann::json document;  // what `schema` was parsed from (guard_formats of the document)
   valijson::Schema schema;
 };
 
@@ -208,8 +209,9 @@ Schema compile_schema(const nlohmann::json& document, const SchemaStore* store) 
   out.document_ = to_draft7(document);
   check_refs_and_patterns(out.document_, store);
   auto compiled = std::make_shared<CompiledSchema>();
+  compiled->document = guard_formats(out.document_);
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  Adapter adapter(out.document_);
+  Adapter adapter(compiled->document);
   auto fetch = [store](const std::string& uri) -> const nlohmann::json* {
     const nlohmann::json* doc = store ? store->find_by_id(uri) : nullptr;
     if (!doc) throw std::invalid_argument("unresolved $ref to '" + uri + "'");

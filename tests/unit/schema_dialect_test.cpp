@@ -62,3 +62,15 @@ TEST_CASE("compile_schema: the validator reads a LangChain tuple as its client m
   CHECK_FALSE(defs.accepts(json::parse(R"({"code": "abcde"})")));
   CHECK_FALSE(defs.accepts(json::parse(R"({"code": 5})")));
 }
+
+TEST_CASE("compile_schema: a format meets values of other types without the validator throwing") {
+  auto schema = compile_schema(json::parse(R"({"oneOf": [{"format": "ipv4"}, {"format": "date-time"},
+    {"type": "array", "items": {"type": "integer"}}]})"));
+  CHECK_FALSE(schema.accepts(json::parse("[1, 2]")));  // three branches match: no "one of"
+  auto dated = compile_schema(json::parse(R"({"anyOf": [{"format": "date"}, {"type": "integer"}]})"));
+  CHECK(dated.accepts(json(5)));  // a format says nothing of a number
+  CHECK(dated.accepts(json("2026-04-01")));
+  auto strict = compile_schema(json::parse(R"({"type": "string", "format": "date"})"));
+  CHECK_FALSE(strict.accepts(json("2026-13-01")));
+  CHECK(strict.document()["format"] == "date");  // the document keeps its spelling
+}
