@@ -12,7 +12,8 @@ namespace {
 
 constexpr size_t kUnbounded = RegexSampler::kUnbounded;
 constexpr size_t kMaxRepeat = 10000;     // {n} beyond this is drawn as this (and noted)
-constexpr size_t kMaxSample = 100000;    // a draw stops repeating beyond its minimum here
+constexpr size_t kMaxSample = 100000;    // a draw stops repeating beyond its minimum here...
+constexpr size_t kMaxDraw = 2 * kMaxSample;  // ...and stops altogether here (nested {n}s)
 constexpr size_t kMaxSpread = 1024;      // open repetitions draw at most this many extra
 
 using CharSet = std::bitset<128>;
@@ -404,6 +405,7 @@ bool anchored(const Node& n, bool front) {
 // Appends a match of `n`. An open repetition repeats `spread` times beyond its minimum when
 // `exact`, else a number drawn up to that.
 void draw(const Node& n, Rng& rng, size_t spread, bool exact, std::string& out) {
+  if (out.size() >= kMaxDraw) return;
   switch (n.kind) {
     case Kind::chars:
       if (!n.members.empty()) out += n.members[rng.below(n.members.size())];
@@ -436,12 +438,14 @@ RegexSampler::RegexSampler(std::string_view pattern) {
   pad_back_ = !anchored(*root_, false);
   min_length_ = min_len(*root_);
   max_length_ = pad_front_ || pad_back_ ? kUnbounded : max_len(*root_);
+  if (min_length_ > kMaxSample) unsupported_ = "a shortest match longer than 100000 characters";
 }
 
 RegexSampler::~RegexSampler() = default;
 RegexSampler::RegexSampler(RegexSampler&&) noexcept = default;
 
 std::string RegexSampler::sample(Rng& rng, size_t min_len, size_t max_len) const {
+  if (min_length_ > kMaxSample) return {};
   std::string best;
   size_t best_miss = kUnbounded;
   // A few free draws (open repetitions a little beyond their minimum); then, while the length

@@ -59,6 +59,12 @@ TEST_CASE("regex sampler: samples of the zod and pydantic subset match") {
   }
 }
 
+TEST_CASE("regex sampler: nested repetitions stay bounded") {
+  Rng rng(1, "nested");
+  CHECK(RegexSampler(R"(^(a{10000}){10000}$)").sample(rng, 0, kAny).empty());
+  CHECK(RegexSampler(R"(^((ab){1,10000}){1,10000}$)").sample(rng, 1000000, kAny).size() <= 200001);
+}
+
 TEST_CASE("regex sampler: the same seed gives the same sample") {
   RegexSampler sampler(R"(^[A-Z]{3}-\d{4}$)");
   Rng a(5, "x"), b(5, "x");
@@ -109,6 +115,7 @@ TEST_CASE("regex sampler: constructs it does not steer are named") {
   CHECK(RegexSampler(R"(^[\u00e9]$)").unsupported() == "a non-ASCII character");
   CHECK(RegexSampler("^caf\xc3\xa9+$").unsupported() == "a repeated non-ASCII character");
   CHECK(RegexSampler(R"(^a{20000}$)").unsupported() == "a repetition of more than 10000");
+  CHECK(RegexSampler(R"(^(a{10000}){10000}$)").unsupported() == "a shortest match longer than 100000 characters");
 
   SUBCASE("a sample still honours the rest of the pattern, so most of them match") {
     // zod's email pattern: the lookaheads forbid a leading dot and "..", which a draw rarely makes.
