@@ -55,6 +55,13 @@ void tuple_to_items(json& node) {
   node["items"] = std::move(positions);
 }
 
+void add_to_all_of(json& node, json schema) {
+  if (node.contains("allOf") && node["allOf"].is_array())
+    node["allOf"].push_back(std::move(schema));
+  else
+    node["allOf"] = json::array({std::move(schema)});
+}
+
 void wrap_ref(json& node) {
   if (!node.contains("$ref")) return;
   bool asserts = false;
@@ -62,8 +69,7 @@ void wrap_ref(json& node) {
   if (!asserts) return;
   json ref = {{"$ref", node["$ref"]}};
   node.erase("$ref");
-  if (node.contains("allOf") && node["allOf"].is_array()) node["allOf"].push_back(std::move(ref));
-  else node["allOf"] = json::array({std::move(ref)});
+  add_to_all_of(node, std::move(ref));
 }
 
 }  // namespace
@@ -72,7 +78,8 @@ nlohmann::json to_draft7(nlohmann::json schema) {
   bool modern = false;
   if (schema.is_object() && schema.contains("$schema") && schema["$schema"].is_string()) {
     const std::string dialect = schema["$schema"];
-    modern = dialect.find("2019-09") != std::string::npos || dialect.find("2020-12") != std::string::npos;
+    modern = dialect.find("2019-09") != std::string::npos ||
+             dialect.find("2020-12") != std::string::npos;
   }
   walk(schema, [modern](json& node) {
     tuple_to_items(node);
@@ -88,9 +95,7 @@ nlohmann::json guard_formats(nlohmann::json schema) {
     const std::string format = *it;
     node.erase("format");
     if (format != "date" && format != "time" && format != "date-time") return;
-    json guarded = {{"if", {{"type", "string"}}}, {"then", {{"format", format}}}};
-    if (node.contains("allOf") && node["allOf"].is_array()) node["allOf"].push_back(std::move(guarded));
-    else node["allOf"] = json::array({std::move(guarded)});
+    add_to_all_of(node, {{"if", {{"type", "string"}}}, {"then", {{"format", format}}}});
   });
   return schema;
 }

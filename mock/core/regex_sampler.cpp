@@ -64,7 +64,9 @@ struct detail::RegexNode {
       if (set.test(c)) n.members += static_cast<char>(c);
     return n;
   }
-  bool width_zero() const { return kind == Kind::start || kind == Kind::end || kind == Kind::zero_width; }
+  bool width_zero() const {
+    return kind == Kind::start || kind == Kind::end || kind == Kind::zero_width;
+  }
 };
 
 namespace {
@@ -185,7 +187,8 @@ class Parser {
     // A UTF-8 sequence, kept whole: the sample stays valid UTF-8.
     Node text = Node::of(Kind::text);
     text.members = c;
-    while (!done() && (static_cast<unsigned char>(peek()) & 0xc0) == 0x80) text.members += s_[at_++];
+    while (!done() && (static_cast<unsigned char>(peek()) & 0xc0) == 0x80)
+      text.members += s_[at_++];
     return text;
   }
 
@@ -383,7 +386,8 @@ bool anchored(const Node& n, bool front) {
     case Kind::end: return !front;
     case Kind::alternation:
       return !n.parts.empty() &&
-             std::all_of(n.parts.begin(), n.parts.end(), [&](const Node& p) { return anchored(p, front); });
+             std::all_of(n.parts.begin(), n.parts.end(),
+                         [&](const Node& p) { return anchored(p, front); });
     case Kind::sequence: {
       auto pinned = [&](const Node& p) {
         if (p.kind == Kind::zero_width) return std::optional<bool>();  // look further in
