@@ -9,11 +9,13 @@
 #include <valijson/validator.hpp>
 
 #include "embedded.hpp"
+#include "schema_dialect.hpp"
 
 namespace oxen {
 
 class CompiledSchema {
  public:
+  nlohmann::json document;  // what `schema` was parsed from (guard_formats of the document)
   valijson::Schema schema;
 };
 
@@ -203,12 +205,13 @@ Violations Schema::validate(const nlohmann::json& instance) const {
 Schema compile_schema(const nlohmann::json& document, const SchemaStore* store) {
   if (!document.is_object() && !document.is_boolean())
     throw std::invalid_argument("a schema must be an object or a boolean");
-  check_refs_and_patterns(document, store);
   Schema out;
-  out.document_ = document;
+  out.document_ = to_draft7(document);
+  check_refs_and_patterns(out.document_, store);
   auto compiled = std::make_shared<CompiledSchema>();
+  compiled->document = guard_formats(out.document_);
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  Adapter adapter(out.document_);
+  Adapter adapter(compiled->document);
   auto fetch = [store](const std::string& uri) -> const nlohmann::json* {
     const nlohmann::json* doc = store ? store->find_by_id(uri) : nullptr;
     if (!doc) throw std::invalid_argument("unresolved $ref to '" + uri + "'");

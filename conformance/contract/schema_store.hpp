@@ -16,6 +16,7 @@ class Schema {
  public:
   Violations validate(const nlohmann::json& instance) const;
   bool accepts(const nlohmann::json& instance) const { return validate(instance).empty(); }
+  // The document as compiled: what was given, in its draft-07 spelling (to_draft7).
   const nlohmann::json& document() const { return document_; }
 
  private:
@@ -26,7 +27,8 @@ class Schema {
 };
 
 // Compile a free-standing schema (a model's request_schema, a tool's parameters). `$ref`s to
-// other documents are resolved in `store` when given. Throws std::invalid_argument when the
+// other documents are resolved in `store` when given. 2020-12 spellings are rewritten first
+// (schema_dialect.hpp). Throws std::invalid_argument when the
 // document is not a usable schema.
 Schema compile_schema(const nlohmann::json& document, const SchemaStore* store = nullptr);
 

@@ -103,7 +103,7 @@ ApiError file_error(std::string detail) { return ApiError("invalid_file_input", 
 
 struct Tool {
   std::string name;
-  json parameters;
+  std::string pointer;  // "/tools/<i>/function/parameters"
   std::shared_ptr<const Schema> compiled;
 };
 
@@ -248,8 +248,8 @@ class ChatService {
         t.name = fn["name"];
         for (const auto& other : tools)
           if (other.name == t.name) throw invalid_params("/tools/" + std::to_string(i) + "/function/name: duplicate tool name '" + t.name + "'");
-        t.parameters = fn.value("parameters", json{{"type", "object"}, {"properties", json::object()}});
-        t.compiled = compiled(t.parameters, "/tools/" + std::to_string(i) + "/function/parameters");
+        t.pointer = "/tools/" + std::to_string(i) + "/function/parameters";
+        t.compiled = compiled(fn.value("parameters", json{{"type", "object"}, {"properties", json::object()}}), t.pointer);
         tools.push_back(std::move(t));
       }
     }
@@ -289,15 +289,11 @@ class ChatService {
 
   json arguments_for(const Tool& tool, uint64_t seed, size_t index) const {
     Rng rng(seed, "tool:" + tool.name + ":" + std::to_string(index));
-    auto value = chat_instance(tool.parameters, *tool.compiled, rng);
-    if (!value)
-      throw invalid_params("/tools: cannot produce arguments that satisfy the parameters of '" + tool.name +
-                           "' (unsupported schema keywords such as pattern or not)");
-    return *value;
-  }
-
-  static std::optional<json> chat_instance(const json& schema, const Schema& compiled, Rng& rng) {
-    return generate_valid_instance(schema, compiled, rng, 32);
+    auto made = generate_valid_instance(*tool.compiled, rng, 32);
+    if (!made.value)
+      throw invalid_params(tool.pointer + made.pointer + ": cannot produce arguments that satisfy the parameters of '" +
+                           tool.name + "': " + made.reason);
+    return *made.value;
   }
 
   static std::string call_id(uint64_t seed, size_t index) {
@@ -388,11 +384,11 @@ class ChatService {
     const std::string format_type = format.is_object() ? format.value("type", "text") : "text";
     if (format_type == "json_schema" && output_schema) {
       Rng rng(seed, "json_schema");
-      auto value = chat_instance(format["json_schema"]["schema"], *output_schema, rng);
-      if (!value)
-        throw invalid_params("/response_format/json_schema/schema: cannot produce a value that satisfies it "
-                             "(unsupported schema keywords such as pattern or not)");
-      c.content = value->dump();
+      auto made = generate_valid_instance(*output_schema, rng, 32);
+      if (!made.value)
+        throw invalid_params("/response_format/json_schema/schema" + made.pointer +
+                             ": cannot produce a value that satisfies it: " + made.reason);
+      c.content = made.value->dump();
       return c;
     }
     std::string text = tool_results_preface(messages) +

@@ -1,16 +1,24 @@
 #pragma once
-// Generates a JSON value that satisfies a JSON Schema (draft-07), from an Rng: tool-call
-// arguments, json_schema structured output, request bodies for a model's request_schema.
+// Generates a JSON value that satisfies a JSON Schema, from an Rng: tool-call arguments,
+// json_schema structured output, request bodies for a model's request_schema. The same seed
+// gives the same value.
 //
-// Understood: type (one or several), enum, const, properties, required, additionalProperties,
-// minProperties, items (schema or tuple), additionalItems, minItems, maxItems, uniqueItems,
-// minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, maxLength,
-// format (date-time, date, time, email, uri, uuid, hostname, ipv4, ipv6), anyOf, oneOf, allOf
-// (merged), $ref into the same document (#/definitions/..., #/$defs/...), default, examples,
-// boolean schemas. Everything else (pattern, not, if/then/else, ...) is not steered; callers
-// validate the result (see generate_valid_instance).
+// The schema is read in its draft-07 spelling (to_draft7, schema_dialect.hpp: a 2020-12 tuple,
+// prefixItems + items, becomes items: [...] + additionalItems), as the validator reads it.
+//
+// Steered: type (one or several), enum, const, properties, required, additionalProperties,
+// minProperties, maxProperties, items (schema, tuple or false), additionalItems, minItems,
+// maxItems, uniqueItems, minimum, maximum, exclusiveMinimum, exclusiveMaximum (numbers or the
+// draft-04 booleans), multipleOf, minLength, maxLength, pattern (the regex subset of
+// regex_sampler.hpp), format (date-time, date, time, email, uri, uuid, hostname, ipv4, ipv6),
+// anyOf, oneOf (a branch, merged with its siblings), allOf (merged), $ref into the same document
+// (#/definitions/..., #/$defs/..., any JSON pointer), boolean schemas.
+// Not steered: not, if/then/else, contains, patternProperties, propertyNames, dependencies,
+// dependentRequired, dependentSchemas, unevaluated*. generate_valid_instance validates every
+// value and retries, so those keywords cost attempts, never an invalid value.
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 
 #include "rng.hpp"
 
@@ -21,8 +29,8 @@ class Schema;
 namespace oxen::mock {
 
 struct InstanceOptions {
-  int max_depth = 8;       // deeper optional structure is left out
-  size_t max_items = 4;    // arrays get at most this many items beyond minItems
+  int max_depth = 8;                // deeper optional structure is left out
+  size_t max_items = 4;             // arrays get at most this many items beyond minItems
   bool optional_properties = true;  // sometimes include properties that are not required
 };
 
@@ -30,11 +38,19 @@ struct InstanceOptions {
 nlohmann::json generate_instance(const nlohmann::json& schema, Rng& rng,
                                  const InstanceOptions& options = {});
 
-// A value that `compiled` accepts, or nullopt after `attempts` tries. `schema` is the document
-// `compiled` was built from.
-std::optional<nlohmann::json> generate_valid_instance(const nlohmann::json& schema,
-                                                      const oxen::Schema& compiled, Rng& rng,
-                                                      int attempts = 16,
-                                                      const InstanceOptions& options = {});
+struct GeneratedInstance {
+  std::optional<nlohmann::json> value;  // one that the schema accepts
+  // Without a value: the schema node to blame (a JSON pointer into the compiled document, ""
+  // for its root) and why: "the schema is unsatisfiable: minimum 5 > maximum 3" for a
+  // contradiction, "pattern '...' uses a construct the mock cannot generate for (lookahead)" or
+  // "'not' is a keyword the mock does not steer" with the validator's verdict on the last value
+  // tried, or that verdict alone.
+  std::string pointer;
+  std::string reason;
+};
+
+// A value that `compiled` accepts, from at most `attempts` tries, or why there is none.
+GeneratedInstance generate_valid_instance(const oxen::Schema& compiled, Rng& rng, int attempts = 16,
+                                          const InstanceOptions& options = {});
 
 }  // namespace oxen::mock

@@ -763,3 +763,88 @@ TEST_CASE("chat completions: structured output") {
   }
   check_no_response_findings(server);
 }
+
+TEST_CASE("chat completions: tool and output schemas as real clients send them") {
+  TestServer server;
+  auto c = server.client();
+  // The Vercel AI SDK: zod through zod-to-json-schema (draft-07; .regex() is `pattern`).
+  const json booking = json::parse(R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+    "additionalProperties": false, "required": ["flight", "phone", "email", "passengers", "seat"],
+    "properties": {
+      "flight": {"type": "string", "pattern": "^[A-Z]{3}-\\d{4}$"},
+      "phone": {"type": "string", "pattern": "^\\+?[1-9]\\d{1,14}$"},
+      "email": {"type": "string", "format": "email",
+                "pattern": "^(?!\\.)(?!.*\\.\\.)([A-Za-z0-9_'+\\-\\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$"},
+      "passengers": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"$ref": "#/definitions/passenger"}},
+      "seat": {"anyOf": [{"type": "string", "pattern": "^\\d{1,2}[A-F]$"}, {"type": "null"}]},
+      "legs": {"type": "array", "items": [{"type": "string", "pattern": "^[A-Z]{3}$"}, {"type": "string", "pattern": "^[A-Z]{3}$"}],
+               "additionalItems": {"type": "integer", "minimum": 0}, "minItems": 2}},
+    "definitions": {"passenger": {"type": "object", "additionalProperties": false, "required": ["name", "age"],
+      "properties": {"name": {"type": "string", "minLength": 1}, "age": {"type": "integer", "minimum": 0, "maximum": 120}}}}})");
+  // LangChain JS: z.tuple([z.string(), z.number()]) and the same with .rest(z.boolean()), in 2020-12.
+  const json plot = json::parse(R"({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+    "required": ["point", "tagged"], "properties": {
+      "point": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}], "items": false, "minItems": 2, "maxItems": 2},
+      "tagged": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}], "items": {"type": "boolean"}, "minItems": 2},
+      "style": {"$ref": "#/$defs/style"}},
+    "$defs": {"style": {"type": "object", "properties": {"color": {"enum": ["red", "green"]}, "width": {"type": "number", "exclusiveMinimum": 0, "maximum": 4}}}}})");
+  json ask = chat_body("gpt-4o", "Book a flight and plot it.");
+  ask["tools"] = {{{"type", "function"}, {"function", {{"name", "book_flight"}, {"parameters", booking}}}},
+                  {{"type", "function"}, {"function", {{"name", "plot_point"}, {"parameters", plot}}}}};
+  ask["tool_choice"] = "required";
+  auto booking_schema = oxen::compile_schema(booking);
+  auto plot_schema = oxen::compile_schema(plot);
+
+  SUBCASE("arguments satisfy the client's own schema, tuples position by position") {
+    bool saw_rest = false;
+    for (int i = 0; i < 15; ++i) {
+      ask["seed"] = i;
+      auto calls = chat_ok(c, ask)["choices"][0]["message"]["tool_calls"];
+      REQUIRE(calls.size() == 2);
+      json booked = json::parse(calls[0]["function"]["arguments"].get<std::string>());
+      json plotted = json::parse(calls[1]["function"]["arguments"].get<std::string>());
+      INFO(booked.dump() << "\n" << plotted.dump());
+      CHECK(oxen::test::violations_text(booking_schema.validate(booked)) == "");
+      CHECK(oxen::test::violations_text(plot_schema.validate(plotted)) == "");
+      // What the client's zod schema checks, read without the validator.
+      REQUIRE(plotted["point"].size() == 2);
+      CHECK(plotted["point"][0].is_string());
+      CHECK(plotted["point"][1].is_number());
+      const json& tagged = plotted["tagged"];
+      REQUIRE(tagged.size() >= 2);
+      CHECK(tagged[0].is_string());
+      CHECK(tagged[1].is_number());
+      for (size_t k = 2; k < tagged.size(); ++k) CHECK(tagged[k].is_boolean());
+      saw_rest = saw_rest || tagged.size() > 2;
+    }
+    CHECK(saw_rest);
+  }
+  SUBCASE("json_schema output with a pattern and a tuple") {
+    json body = chat_body("gpt-4o", "Plot a point.");
+    body["response_format"] = {{"type", "json_schema"}, {"json_schema", {{"name", "plot"}, {"strict", true}, {"schema", plot}}}};
+    for (int i = 0; i < 5; ++i) {
+      body["seed"] = i;
+      auto content = json::parse(chat_ok(c, body)["choices"][0]["message"]["content"].get<std::string>());
+      INFO(content.dump());
+      CHECK(plot_schema.accepts(content));
+      CHECK(content["point"].size() == 2);
+    }
+  }
+  SUBCASE("a schema no value satisfies: 400 naming the node and the reason") {
+    json body = chat_body("gpt-4o", "hi");
+    body["tools"] = {{{"type", "function"}, {"function", {{"name", "f"}, {"parameters", json::parse(
+        R"({"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "minimum": 5, "maximum": 3}}})")}}}}};
+    body["tool_choice"] = "required";
+    std::string detail = detail_of(chat_error(c, body, 400));
+    CHECK(detail == "/tools/0/function/parameters/properties/n: cannot produce arguments that satisfy the parameters of 'f': "
+                    "the schema is unsatisfiable: minimum 5 > maximum 3");
+    body.erase("tools");
+    body.erase("tool_choice");
+    body["response_format"] = {{"type", "json_schema"}, {"json_schema", {{"name", "pin"}, {"schema", json::parse(
+        R"({"type": "object", "required": ["pin"], "properties": {"pin": {"type": "string", "pattern": "^(?=.*[a-z])\\d{4}$"}}})")}}}};
+    detail = detail_of(chat_error(c, body, 400));
+    CHECK(detail.rfind("/response_format/json_schema/schema/properties/pin/pattern: cannot produce a value that satisfies it: "
+                       "pattern '^(?=.*[a-z])\\d{4}$' uses a construct the mock cannot generate for (lookahead)", 0) == 0);
+  }
+  check_no_response_findings(server);
+}
