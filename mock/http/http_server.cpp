@@ -148,12 +148,18 @@ int HttpServer::bind(const std::string& host, int port) {
   return bound;
 }
 
-void HttpServer::serve() { server_->listen_after_bind(); }
+void HttpServer::serve() {
+  serving_ = true;
+  if (!stopping_) server_->listen_after_bind();
+  served_ = true;
+}
 
 void HttpServer::stop() {
   stopping_ = true;
   app_.clock().cancel_waits();  // fault delays, latencies and pacing end now, in either clock mode
   app_.clock().notify();        // wakes streams waiting on the clock so they see the stop
+  while (serving_ && !served_ && !server_->is_running())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   server_->stop();
 }
 

@@ -27,6 +27,10 @@ class HttpServer {
   MockApp& app_;
   std::unique_ptr<httplib::Server> server_;
   std::atomic<bool> stopping_{false};
+  // httplib 0.11's stop() does nothing before listening has begun, so stop() and serve() meet
+  // through these: a stop that comes first makes serve() return at once, a stop that comes
+  // while serve() is starting waits for the listening to begin.
+  std::atomic<bool> serving_{false}, served_{false};
 };
 
 }  // namespace oxen::mock

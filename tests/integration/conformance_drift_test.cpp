@@ -353,7 +353,6 @@ TEST_CASE("the cost guard prices only with known, positive prices") {
   }
 
   // The plan names each billable call.
-  oxen::test::TestServer server;
   auto checks = oxen::conformance::select_checks(chat_only());
   json model = {{"id", "m"}, {"pricing", {{"method", "token"}, {"input_cost_per_token", 1e-6}, {"output_cost_per_token", 2e-6}}}};
   auto plan = oxen::conformance::plan_costs(checks, &model);

@@ -36,6 +36,8 @@ class DriftServer {
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1:0");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // httplib 0.11's stop() does nothing until listening has begun.
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~DriftServer() {
     server_.stop();
