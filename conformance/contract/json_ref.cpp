@@ -11,18 +11,24 @@ namespace {
 
 std::string message_of(RefError::Kind kind, const std::string& ref) {
   switch (kind) {
-    case RefError::Kind::unresolved: return "unresolved $ref " + ref;
-    case RefError::Kind::cyclic: return "$ref " + ref + " leads back to itself";
-    case RefError::Kind::not_a_string: break;
+    case RefError::Kind::unresolved:
+      return "unresolved $ref " + ref;
+    case RefError::Kind::cyclic:
+      return "$ref " + ref + " leads back to itself";
+    case RefError::Kind::not_a_string:
+      break;
   }
   return "$ref must be a string";
 }
 
-bool is_ref(const json& node) { return node.is_object() && node.contains("$ref"); }
+bool is_ref(const json& node) {
+  return node.is_object() && node.contains("$ref");
+}
 
 }  // namespace
 
-RefError::RefError(Kind k, const std::string& r) : std::invalid_argument(message_of(k, r)), kind(k), ref(r) {}
+RefError::RefError(Kind k, const std::string& r)
+    : std::invalid_argument(message_of(k, r)), kind(k), ref(r) {}
 
 JsonNode resolve_ref(JsonNode at, const DocumentLookup& lookup) {
   std::string first;  // the reference the chain starts with, for the message on a cycle

@@ -57,9 +57,8 @@ void check_pattern(const std::string& pattern) {
 // and every chain of them must reach a real schema. It compiles `pattern` and `patternProperties`
 // only while validating, and throws from there: every pattern must compile.
 void check_refs_and_patterns(const nlohmann::json& root, const SchemaStore* store) {
-  const DocumentLookup lookup = store ? store->lookup() : [](const std::string&) -> const nlohmann::json* {
-    return nullptr;
-  };
+  const DocumentLookup lookup =
+      store ? store->lookup() : [](const std::string&) -> const nlohmann::json* { return nullptr; };
   std::vector<const nlohmann::json*> stack = {&root};
   while (!stack.empty()) {
     const nlohmann::json* node = stack.back();

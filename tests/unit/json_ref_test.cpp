@@ -1,7 +1,7 @@
 // One resolver of `$ref`s for the schema store, the route table, spec-diff and the shape walker.
-#include <doctest/doctest.h>
-
 #include "json_ref.hpp"
+
+#include <doctest/doctest.h>
 
 using nlohmann::json;
 using oxen::JsonNode;
@@ -49,10 +49,13 @@ TEST_CASE("unresolved, cyclic and malformed references are errors that say so") 
   const json doc = json::parse(R"({
     "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"},
                     "self": {"$ref": "#/definitions/self"}}})");
-  CHECK(error_of(doc, json{{"$ref", "#/definitions/missing"}}) == "unresolved $ref #/definitions/missing");
+  CHECK(error_of(doc, json{{"$ref", "#/definitions/missing"}}) ==
+        "unresolved $ref #/definitions/missing");
   CHECK(error_of(doc, json{{"$ref", "#definitions"}}) == "unresolved $ref #definitions");
-  CHECK(error_of(doc, json{{"$ref", "#/definitions/a"}}) == "$ref #/definitions/a leads back to itself");
-  CHECK(error_of(doc, doc["definitions"]["self"]) == "$ref #/definitions/self leads back to itself");
+  CHECK(error_of(doc, json{{"$ref", "#/definitions/a"}}) ==
+        "$ref #/definitions/a leads back to itself");
+  CHECK(error_of(doc, doc["definitions"]["self"]) ==
+        "$ref #/definitions/self leads back to itself");
   CHECK(error_of(json{{"$ref", "#"}}, json{{"$ref", "#"}}) != "");
   CHECK(error_of(doc, json{{"$ref", 7}}) == "$ref must be a string");
   SUBCASE("the kind tells them apart") {
@@ -70,7 +73,8 @@ TEST_CASE("unresolved, cyclic and malformed references are errors that say so") 
 }
 
 TEST_CASE("references to other documents") {
-  const json usage = json::parse(R"({"definitions": {"count": {"type": "integer"}, "n": {"$ref": "#/definitions/count"}},
+  const json usage = json::parse(
+      R"({"definitions": {"count": {"type": "integer"}, "n": {"$ref": "#/definitions/count"}},
                                      "type": "object"})");
   const json doc = json::parse(R"({"properties": {"u": {"$ref": "usage.schema.json"},
                                                    "n": {"$ref": "usage.schema.json#/definitions/n"},
@@ -85,7 +89,8 @@ TEST_CASE("references to other documents") {
     CHECK(found.root == &usage);
   }
   SUBCASE("a document the lookup does not know is unresolved") {
-    CHECK(error_of(doc, doc["properties"]["gone"], lookup) == "unresolved $ref nowhere.schema.json");
+    CHECK(error_of(doc, doc["properties"]["gone"], lookup) ==
+          "unresolved $ref nowhere.schema.json");
   }
   SUBCASE("without a lookup the chain ends at the reference") {
     const auto& ref = doc["properties"]["u"];
@@ -95,7 +100,9 @@ TEST_CASE("references to other documents") {
   }
   SUBCASE("a cycle through two documents") {
     const json a = json::parse(R"({"$ref": "b.json"})"), b = json::parse(R"({"$ref": "a.json"})");
-    const oxen::DocumentLookup both = [&](const std::string& name) { return name == "a.json" ? &a : &b; };
+    const oxen::DocumentLookup both = [&](const std::string& name) {
+      return name == "a.json" ? &a : &b;
+    };
     CHECK(error_of(a, a, both) == "$ref b.json leads back to itself");
   }
 }
