@@ -36,13 +36,6 @@ nlohmann::json CheckResult::to_json() const {
   return j;
 }
 
-std::string shorten(std::string text, size_t max) {
-  if (text.size() <= max) return text;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
-  return text.substr(0, cut) + "…";
-}
-
 std::string excerpt_at(const nlohmann::json& doc, const std::string& pointer, size_t max) {
   std::string p = pointer;
   while (true) {
@@ -88,16 +81,22 @@ bool Outcome::has_failure() const {
 
 bool Outcome::check_schema(const SchemaStore& store, const std::string& schema,
                            const std::string& subject, const nlohmann::json& doc) {
-  bool clean = true;
-  for (const auto& v : store.validate(schema, doc)) {
-    std::string msg = v.message;
-    if (v.rule == "enum") msg = "value not in the documented enum (new enum value?): " + msg;
-    failure(subject, v.pointer, v.rule, msg, &doc);
-    clean = false;
-  }
-  for (const auto& p : unknown_members(store, schema, doc))
+  const Violations violations = store.validate(schema, doc);
+  for (const auto& v : violations) failure(subject, v, &doc);
+  unknown_members(store, schema, subject, doc);
+  return violations.empty();
+}
+
+void Outcome::failure(const std::string& subject, const Violation& v, const nlohmann::json* doc) {
+  std::string msg = v.message;
+  if (v.rule == "enum") msg = "value not in the documented enum (new enum value?): " + msg;
+  failure(subject, v.pointer, v.rule, msg, doc);
+}
+
+void Outcome::unknown_members(const SchemaStore& store, const std::string& schema,
+                              const std::string& subject, const nlohmann::json& doc) {
+  for (const auto& p : conformance::unknown_members(store, schema, doc))
     warning(subject, p, "unknown_member", "member not declared by schema '" + schema + "'", &doc);
-  return clean;
 }
 
 }  // namespace oxen::conformance

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "schema_store.hpp"
+#include "text.hpp"  // shorten
 
 namespace oxen::conformance {
 
@@ -41,7 +42,6 @@ struct CheckResult {
 
 // The value at `pointer` in `doc` (or at its nearest existing ancestor), dumped and shortened.
 std::string excerpt_at(const nlohmann::json& doc, const std::string& pointer, size_t max = 160);
-std::string shorten(std::string text, size_t max = 160);
 
 // Collects findings while a check runs.
 class Outcome {
@@ -59,6 +59,11 @@ class Outcome {
   // declare (warnings). Returns whether there was no failure.
   bool check_schema(const SchemaStore& store, const std::string& schema, const std::string& subject,
                     const nlohmann::json& doc);
+  // A violation as a failure; one of a declared enum is called out as a possibly new value.
+  void failure(const std::string& subject, const Violation& v, const nlohmann::json* doc = nullptr);
+  // The members of `doc` that `schema` does not declare, as warnings.
+  void unknown_members(const SchemaStore& store, const std::string& schema,
+                       const std::string& subject, const nlohmann::json& doc);
 
   const std::vector<Finding>& findings() const { return findings_; }
   const std::string& skipped() const { return skipped_; }

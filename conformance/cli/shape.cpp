@@ -12,25 +12,11 @@ struct Walker {
   const SchemaStore& store;
   std::vector<std::string> out;
 
-  // Resolves a $ref relative to the document `root`.
+  // Follows `node`'s references; `root` becomes the document the result lives in.
   const json* resolve(const json& node, const json*& root) const {
-    const json* n = &node;
-    for (int guard = 0; guard < 16 && n->is_object() && n->contains("$ref"); ++guard) {
-      std::string ref = (*n)["$ref"].get<std::string>();
-      auto hash = ref.find('#');
-      std::string file = ref.substr(0, hash);
-      std::string frag = hash == std::string::npos ? "" : ref.substr(hash + 1);
-      if (!file.empty()) {
-        root = store.find_by_id(file);
-        if (!root) return nullptr;
-      }
-      try {
-        n = &root->at(json::json_pointer(frag));
-      } catch (const std::exception&) {
-        return nullptr;
-      }
-    }
-    return n;
+    auto found = resolve_ref_or_null({&node, root}, store.lookup());
+    if (found.node) root = found.root;
+    return found.node;
   }
 
   static bool type_fits(const json& schema, const json& value) {

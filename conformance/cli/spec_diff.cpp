@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api_document.hpp"
+#include "json_ref.hpp"
 
 namespace oxen::conformance {
 
@@ -56,23 +57,15 @@ struct Node {
   Doc doc;
 };
 
+// A reference to another document resolves only on our side, in the store.
 Node resolve(Node n) {
-  for (int guard = 0; guard < 16 && n.schema && n.schema->is_object() && n.schema->contains("$ref"); ++guard) {
-    std::string ref = (*n.schema)["$ref"].get<std::string>();
-    auto hash = ref.find('#');
-    std::string file = ref.substr(0, hash), frag = hash == std::string::npos ? "" : ref.substr(hash + 1);
-    if (!file.empty()) {
-      if (!n.doc.store) return {};
-      n.doc.root = n.doc.store->find_by_id(file);
-      if (!n.doc.root) return {};
-    }
-    try {
-      n.schema = &n.doc.root->at(json::json_pointer(frag));
-    } catch (const std::exception&) {
-      return {};
-    }
-  }
-  return n;
+  if (!n.schema) return {};
+  const SchemaStore* store = n.doc.store;
+  auto found = resolve_ref_or_null({n.schema, n.doc.root}, [store](const std::string& id) {
+    return store ? store->find_by_id(id) : nullptr;
+  });
+  if (!found.node) return {};
+  return Node{found.node, Doc{found.root, store}};
 }
 
 std::string ref_name(const json* schema) {

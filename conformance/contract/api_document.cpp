@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "embedded.hpp"
+#include "json_ref.hpp"
 
 namespace oxen {
 
@@ -30,19 +31,13 @@ struct Reader {
     throw std::invalid_argument("openapi: " + where + ": " + what);
   }
 
-  // Follows a local "#/components/..." reference; other nodes come back as they are.
+  // Follows local "#/components/..." references; a reference to a schema file ends the chain.
   const json& local(const json& node) const {
-    const json* n = &node;
-    for (int guard = 0; guard < 8 && n->is_object() && n->contains("$ref"); ++guard) {
-      const std::string ref = (*n)["$ref"].get<std::string>();
-      if (ref.rfind("#/", 0) != 0) return *n;
-      try {
-        n = &root.at(json::json_pointer(ref.substr(1)));
-      } catch (const std::exception&) {
-        fail("unresolved $ref " + ref);
-      }
+    try {
+      return *resolve_ref({&node, &root}).node;
+    } catch (const RefError& e) {
+      fail(e.what());
     }
-    return *n;
   }
 
   // "chat_request" for {"$ref": "chat_request.schema.json"}; "" for an inline schema.

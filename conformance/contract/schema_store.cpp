@@ -9,6 +9,7 @@
 #include <valijson/validator.hpp>
 
 #include "embedded.hpp"
+#include "json_ref.hpp"
 #include "schema_dialect.hpp"
 
 namespace oxen {
@@ -53,11 +54,13 @@ void check_pattern(const std::string& pattern) {
 }
 
 // What valijson would only discover later, checked first. It recurses without end on references
-// it cannot resolve and on chains of local references that lead back to where they started
-// ({"$ref": "#"}): every `$ref` must point into the document itself ("#...") or at a document of
-// the store, and a chain of local references must reach a real schema. It compiles `pattern` and
-// `patternProperties` only while validating, and throws from there: every pattern must compile.
+// it cannot resolve and on chains of references that lead back to where they started
+// ({"$ref": "#"}): every `$ref` must resolve, into the document itself or a document of the store,
+// and every chain of them must reach a real schema. It compiles `pattern` and `patternProperties`
+// only while validating, and throws from there: every pattern must compile.
 void check_refs_and_patterns(const nlohmann::json& root, const SchemaStore* store) {
+  const DocumentLookup lookup =
+      store ? store->lookup() : [](const std::string&) -> const nlohmann::json* { return nullptr; };
   std::vector<const nlohmann::json*> stack = {&root};
   while (!stack.empty()) {
     const nlohmann::json* node = stack.back();
@@ -67,28 +70,7 @@ void check_refs_and_patterns(const nlohmann::json& root, const SchemaStore* stor
       continue;
     }
     if (!node->is_object()) continue;
-    if (auto ref_it = node->find("$ref"); ref_it != node->end()) {
-      if (!ref_it->is_string()) throw std::invalid_argument("$ref must be a string");
-      const std::string ref = *ref_it;
-      if (ref.empty() || ref.front() != '#') {
-        if (!store || !store->find_by_id(ref))
-          throw std::invalid_argument("unresolved $ref to '" + ref + "'");
-      } else {
-        std::vector<const nlohmann::json*> chain = {node};
-        for (const nlohmann::json* at = node; at->is_object() && at->contains("$ref");) {
-          const auto& next_ref = (*at)["$ref"];
-          if (!next_ref.is_string() || next_ref.get<std::string>().rfind('#', 0) != 0) break;
-          try {
-            at = &root.at(nlohmann::json::json_pointer(next_ref.get<std::string>().substr(1)));
-          } catch (const std::exception&) {
-            throw std::invalid_argument("unresolved $ref to '" + next_ref.get<std::string>() + "'");
-          }
-          if (std::find(chain.begin(), chain.end(), at) != chain.end())
-            throw std::invalid_argument("$ref '" + ref + "' leads back to itself");
-          chain.push_back(at);
-        }
-      }
-    }
+    if (node->contains("$ref")) resolve_ref({node, &root}, lookup);
     if (auto it = node->find("pattern"); it != node->end() && it->is_string()) check_pattern(*it);
     if (auto it = node->find("patternProperties"); it != node->end() && it->is_object())
       for (const auto& [pattern, _] : it->items()) check_pattern(pattern);
@@ -214,7 +196,7 @@ Schema compile_schema(const nlohmann::json& document, const SchemaStore* store) 
   Adapter adapter(compiled->document);
   auto fetch = [store](const std::string& uri) -> const nlohmann::json* {
     const nlohmann::json* doc = store ? store->find_by_id(uri) : nullptr;
-    if (!doc) throw std::invalid_argument("unresolved $ref to '" + uri + "'");
+    if (!doc) throw RefError(RefError::Kind::unresolved, uri);
     return doc;
   };
   auto free_doc = [](const nlohmann::json*) {};  // documents are owned by the store
@@ -244,6 +226,10 @@ const Schema& SchemaStore::get(const std::string& name) const {
   auto it = schemas_.find(name);
   if (it == schemas_.end()) throw std::out_of_range("no schema named '" + name + "'");
   return it->second;
+}
+
+DocumentLookup SchemaStore::lookup() const {
+  return [this](const std::string& id) { return find_by_id(id); };
 }
 
 const nlohmann::json* SchemaStore::find_by_id(const std::string& id) const {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "json_ref.hpp"
 #include "violation.hpp"
 
 namespace oxen {
@@ -47,6 +48,8 @@ class SchemaStore {
   }
   // The raw document for a `$id` such as "model.schema.json", or nullptr.
   const nlohmann::json* find_by_id(const std::string& id) const;
+  // find_by_id as the lookup resolve_ref takes.
+  DocumentLookup lookup() const;
   std::vector<std::string> names() const;
 
  private:

@@ -11,4 +11,12 @@ inline std::string ascii_lower(std::string s) {
   return s;
 }
 
+// `text` cut to at most `max` bytes at a UTF-8 character boundary, "…" marking the cut.
+inline std::string shorten(std::string text, size_t max = 160) {
+  if (text.size() <= max) return text;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "…";
+}
+
 }  // namespace oxen

@@ -88,9 +88,10 @@ std::string megabytes(size_t bytes) {
   return bytes % 1000000 == 0 ? std::to_string(bytes / 1000000) + " MB" : std::to_string(bytes) + " bytes";
 }
 
-// A `$ref` that leads, through `$ref`s only, back to itself ({"$ref": "#"} at the root, or
-// definitions referring to each other). The validator would recurse on it without end, so such a
-// schema is refused before it is compiled.
+// A client's schema the contract library cannot use is the client's error. That includes a `$ref`
+// that leads, through `$ref`s only, back to itself ({"$ref": "#"} at the root, or definitions
+// referring to each other): the validator would recurse on it without end, so compile_schema
+// refuses it before compiling (see json_ref.hpp).
 Schema compile_user_schema(const json& schema, const std::string& pointer) {
   try {
     return compile_schema(schema, &SchemaStore::builtin());

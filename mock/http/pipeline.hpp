@@ -47,9 +47,11 @@ class Pipeline {
   std::optional<FaultAction> choose_fault(const Request& request, const Context& ctx) const;
   void self_check(const Route* route, const Response& response, ServeEvent& event) const;
   // Wraps a streamed response so that the journal entry `sequence` learns how it ended and, when
-  // `check_frames`, what its frames broke of the operation's declared frame schemas.
-  std::function<void(StreamSink&)> observed(std::function<void(StreamSink&)> stream, const Operation& operation,
-                                            bool check_frames, uint64_t sequence);
+  // `check_frames`, what its frames broke of the operation's declared frames and the stream rules
+  // (`tools`: the chat request's, which streamed tool calls must satisfy).
+  std::function<void(StreamSink&)> observed(std::function<void(StreamSink&)> stream,
+                                            const Operation& operation, bool check_frames,
+                                            uint64_t sequence, nlohmann::json tools);
   void log(const ServeEvent& event, const std::string& secret) const;  // the key redacted from the path
 
   const Config& config_;
