@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../../conformance/contract/json_ref.hpp"
 #include "../../conformance/contract/schema_dialect.hpp"
 #include "../../conformance/contract/schema_store.hpp"
 #include "../../conformance/contract/text.hpp"
@@ -118,10 +119,10 @@ class Generator {
                   std::string("'") + key + "' is a keyword the mock does not steer");
     if (schema.contains("$ref")) {
       // draft-07: siblings of $ref are ignored (to_draft7 has wrapped 2020-12 ones in allOf).
-      const json* target = resolve(schema["$ref"]);
+      const json* target = target_of(schema);
       if (!target) {
         unsteered(at + "/$ref",
-                  "$ref " + schema["$ref"].dump() + " does not point into this schema");
+                  "$ref " + schema["$ref"].dump() + " does not lead to a schema in this document (or leads back to itself)");
         return json();
       }
       if (depth > options_.max_depth * 4) {
@@ -185,26 +186,17 @@ class Generator {
   }
   void unsteered(const std::string& at, std::string why) { record(at, std::move(why), false); }
 
-  const json* resolve(const json& ref) const {
-    if (!ref.is_string()) return nullptr;
-    std::string r = ref;
-    if (r.empty() || r[0] != '#') return nullptr;
-    try {
-      const json& target = root_.at(json::json_pointer(r.substr(1)));
-      return &target;
-    } catch (const std::exception&) {
-      return nullptr;
-    }
+  // Where the `$ref` chain that starts at `schema` ends, in this document; nullptr when it cannot
+  // be followed (unresolved, a cycle, or into another document).
+  const json* target_of(const json& schema) const {
+    auto end = resolve_ref_or_null({&schema, &root_});
+    if (!end.node || (end.node->is_object() && end.node->contains("$ref"))) return nullptr;
+    return end.node;
   }
 
   json resolved(const json& schema) const {
-    const json* s = &schema;
-    for (int guard = 0; s->is_object() && s->contains("$ref") && guard < 16; ++guard) {
-      const json* next = resolve((*s)["$ref"]);
-      if (!next) break;
-      s = next;
-    }
-    return *s;
+    const json* target = schema.is_object() && schema.contains("$ref") ? target_of(schema) : nullptr;
+    return target ? *target : schema;
   }
 
   // Combines two schemas so that a value generated from the result tends to satisfy both; a
