@@ -38,12 +38,6 @@ bool takes_prompt(const nlohmann::json& model) {
   return rs["properties"].contains("prompt") || rs["properties"].contains("multi_prompt");
 }
 
-// The sync endpoint's judgement, with what broke kept in the journal entry.
-void check_request(MediaServices& services, Context& ctx, const nlohmann::json& model, MediaKind kind,
-                   const nlohmann::json& params) {
-  judge_media_request(services, model, kind, params, &ctx.event.request_findings);
-}
-
 void simulate_latency(MediaServices& services, int64_t latency_ms) {
   if (latency_ms <= 0) return;
   auto& clock = services.clock();
@@ -74,7 +68,8 @@ Response images(MediaServices& services, Context& ctx, bool edit) {
     }
     params["input_image"] = wants_array ? nlohmann::json::array({body["image"]}) : body["image"];
   }
-  check_request(services, ctx, model, edit ? MediaKind::image_edit : MediaKind::image, params);
+  judge_media_request(services, model, edit ? MediaKind::image_edit : MediaKind::image, params,
+                      &ctx.event.request_findings);
 
   const Config& config = services.config();
   simulate_latency(services, config.image_latency_ms);
@@ -105,7 +100,8 @@ Response videos(MediaServices& services, Context& ctx) {
   auto model = find_model(ctx, body["model"].get<std::string>());
   require_output(model, "video");
   ctx.world.registry.require_active(model["id"]);
-  check_request(services, ctx, model, MediaKind::video, model_params(body, {"model", "response_format", "target_namespace"}));
+  judge_media_request(services, model, MediaKind::video, model_params(body, {"model", "response_format", "target_namespace"}),
+                      &ctx.event.request_findings);
 
   const Config& config = services.config();
   simulate_latency(services, config.video_latency_ms);
@@ -148,7 +144,7 @@ void judge_media_request(MediaServices& services, const nlohmann::json& model, M
   auto has = [&](const char* name) { return params.contains(name) && !params[name].is_null(); };
   if (kind == MediaKind::video) {
     bool has_multi = has("multi_prompt") && !(params["multi_prompt"].is_array() && params["multi_prompt"].empty());
-    if (has("prompt") && params.contains("multi_prompt")) throw ApiError("video_prompt_conflict");
+    if (has("prompt") && has("multi_prompt")) throw ApiError("video_prompt_conflict");
     if (!has("prompt") && !has_multi && takes_prompt(model)) throw ApiError("video_prompt_missing");
     if (has("prompt") && blank(params["prompt"])) throw ApiError("prompt_empty");
   } else if (takes_prompt(model) && blank(params.value("prompt", nlohmann::json()))) {

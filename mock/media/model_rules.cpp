@@ -120,11 +120,15 @@ const json& member(const json& object, const char* name) {
 
 ModelRules::ModelRules(json fixture) : fixture_(std::move(fixture)) {}
 
+const json& ModelRules::entry_of(const std::string& model_id) const {
+  return member(member(fixture_, "models"), model_id.c_str());
+}
+
 Violation ModelRules::worded(const json& model, const json& params, const Violation& v) const {
   const std::string id = model.value("id", "");
   // The model's own wording by pointer, then the default by keyword.
   std::vector<std::string> candidates;
-  for (const auto& [pattern, text] : member(member(member(fixture_, "models"), id.c_str()), "messages").items()) {
+  for (const auto& [pattern, text] : member(entry_of(id), "messages").items()) {
     if (!matches(pattern, v.pointer)) continue;
     if (text.is_string()) candidates.push_back(text);
     else if (text.contains(v.rule)) candidates.push_back(text[v.rule]);
@@ -225,7 +229,7 @@ std::optional<Violation> ModelRules::judge(const json& model, const Schema* requ
   }
   if (auto broken = check_urls(params)) return broken;
   const std::string id = model.value("id", "");
-  for (const auto& rule : member(member(member(fixture_, "models"), id.c_str()), "rules"))
+  for (const auto& rule : member(entry_of(id), "rules"))
     if (auto broken = check_rule(rule, params)) return broken;
   return std::nullopt;
 }

@@ -16,7 +16,7 @@ class ModelRules {
   // `fixture` is model_rules.json, already checked against its schema.
   explicit ModelRules(nlohmann::json fixture);
 
-  // The first way `params` breaks model `model_id`: its compiled request_schema (may be null),
+  // The first way `params` breaks `model`: its compiled request_schema (may be null),
   // then the media URLs, then the model's own rules; in the API's words. nullopt when none.
   std::optional<Violation> judge(const nlohmann::json& model, const Schema* request_schema,
                                  const nlohmann::json& params) const;
@@ -26,6 +26,7 @@ class ModelRules {
   Violation worded(const nlohmann::json& model, const nlohmann::json& params, const Violation& v) const;
 
  private:
+  const nlohmann::json& entry_of(const std::string& model_id) const;  // null when it has none
   std::optional<Violation> check_urls(const nlohmann::json& params) const;
   std::optional<Violation> check_rule(const nlohmann::json& rule, const nlohmann::json& params) const;
 
