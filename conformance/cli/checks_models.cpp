@@ -95,7 +95,23 @@ std::set<std::string> ids_of(const json& data) {
 void check_list(Session& s, Outcome& out) {
   const std::string subj = subject("GET", "/ai/models");
   const auto* doc = expect_json(out, subj, s.get("/ai/models"), 200);
-  if (doc) out.check_schema(s.schemas(), "model_list", subj, *doc);
+  if (!doc) return;
+  out.check_schema(s.schemas(), "model_list", subj, *doc);
+  if (!doc->is_object() || !doc->contains("data") || !(*doc)["data"].is_array()) return;
+  const auto& data = (*doc)["data"];
+  std::set<std::string> seen;
+  for (size_t i = 0; i < data.size(); ++i) {
+    const std::string p = "/data/" + std::to_string(i);
+    const std::string id = str_at(data[i], "id");
+    if (!id.empty() && !seen.insert(id).second)
+      out.failure(subj, p + "/id", "unique", "model id '" + id + "' is listed twice", doc);
+    // A token-priced model tells the price of both kinds of token; clients multiply them.
+    const auto& pricing = data[i].is_object() ? data[i].value("pricing", json()) : json();
+    if (pricing.is_object() && pricing.value("method", "") == "token")
+      for (const char* k : {"input_cost_per_token", "output_cost_per_token"})
+        if (!pricing.contains(k) || !pricing[k].is_number())
+          out.failure(subj, p + "/pricing/" + k, "pricing", "a token-priced model without a numeric " + std::string(k), doc);
+  }
 }
 
 void check_filter(Session& s, Outcome& out) {
@@ -114,8 +130,8 @@ void check_filter(Session& s, Outcome& out) {
   const std::string subj = subject("GET", path);
   const auto* doc = expect_json(out, subj, s.get(path), 200);
   if (!doc) return;
-  if (!doc->is_object() || !doc->contains("data") || !(*doc)["data"].is_array())
-    return out.failure(subj, "/data", "type", "filtered list has no data array", doc);
+  out.check_schema(s.schemas(), "model_list", subj, *doc);
+  if (!doc->is_object() || !doc->contains("data") || !(*doc)["data"].is_array()) return;
   const auto& data = (*doc)["data"];
   auto listed = ids_of(*list);
   for (size_t i = 0; i < data.size(); ++i) {

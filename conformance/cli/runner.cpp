@@ -306,7 +306,7 @@ RunReport run_checks(ApiClient& client, const RunOptions& options, const RunHook
     auto fn = fns.find(c.id);
     try {
       if (fn == fns.end())
-        out.skip("not implemented in this build");
+        out.failure("", "", "implemented", "the catalog lists this check but this build has no implementation of it");
       else
         fn->second(session, out);
     } catch (const std::exception& e) {

@@ -102,6 +102,45 @@ TEST_CASE("drift in the model list is caught by models.list alone") {
     });
     expect_only(run(drift.base_url()), "models.list", "/data/2/endpoint", "enum");
   }
+  SUBCASE("a model listed twice") {
+    size_t n = 0;
+    DriftServer drift([&](Exchange& e) {
+      if (is_list(e)) {
+        n = e.body["data"].size();
+        e.body["data"].push_back(e.body["data"][0]);
+      }
+    });
+    auto report = run(drift.base_url());
+    expect_only(report, "models.list", "/data/" + std::to_string(n) + "/id", "unique");
+  }
+  SUBCASE("a token-priced model without its prices, in the list and when retrieved") {
+    DriftServer drift([](Exchange& e) {
+      auto unprice = [](json& m) {
+        if (m.is_object() && m.value("id", "") == "gpt-4o") m["pricing"]["output_cost_per_token"] = nullptr;
+      };
+      if (is_list(e))
+        for (auto& m : e.body["data"]) unprice(m);
+      else if (e.method == "GET" && e.status == 200)
+        unprice(e.body);
+    });
+    auto report = run(drift.base_url());
+    INFO(summary(report));
+    const auto& list = result(report, "models.list");
+    CHECK(list.status == Status::failed);
+    bool found = false;
+    for (const auto& f : list.findings) found = found || (f.rule == "pricing" && f.pointer.ends_with("/pricing/output_cost_per_token"));
+    CHECK(found);
+  }
+}
+
+TEST_CASE("a developer-filtered list of the wrong shape fails models.list.filter") {
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "GET" && e.path.rfind("/api/ai/models?developer_name=", 0) == 0 && e.body.is_object()) {
+      e.body["models"] = e.body["data"];
+      e.body.erase("data");
+    }
+  });
+  expect_only(run(drift.base_url()), "models.list.filter", "/data", "required");
 }
 
 TEST_CASE("an unknown field is a warning, and a failure under --strict") {
