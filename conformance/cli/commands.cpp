@@ -46,7 +46,8 @@ void add_connection_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--base-url", a.base_url, "API root, e.g. https://hub.oxen.ai/api or http://127.0.0.1:PORT/api")
       ->required();
   cmd->add_option("--api-key", a.api_key, "API key (default: $OXEN_API_KEY); never printed");
-  cmd->add_option("--timeout", a.timeout, "Connect/read/write timeout in seconds")->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", a.timeout, "Connect/read/write timeout in seconds (0.1 to 3600)")
+      ->check(CLI::Range(0.1, 3600.0));
   cmd->add_option("--ca-file", a.ca_file, "CA bundle for HTTPS (default: the system store)");
 }
 
@@ -140,6 +141,7 @@ nlohmann::json load_openapi(const std::string& where, Io io) {
 int conformance_main(const std::vector<std::string>& args, Io io) {
   CLI::App app{"oxen-conformance: check a server or client against the Oxen.ai API contract"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("oxen-conformance ") + OXEN_VERSION);
 
   RunArgs run_args;
   auto* run = app.add_subcommand("run", "Run the check catalog against a server");
@@ -187,6 +189,20 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
   client->add_option("--api-key", client_opts.api_key, "Key handed to the command in OXEN_API_KEY");
   client->add_option("command", client_opts.command, "The command, after --")->required();
 
+  // A first word that is not an option must name a subcommand.
+  if (args.size() > 1 && !args[1].empty() && args[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == args[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      io.err << "oxen-conformance: unknown subcommand '" << args[1] << "'; the subcommands are " << names << "\n";
+      return 2;
+    }
+  }
+
   std::vector<std::string> argv_store(args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : argv_store) argv.push_back(s.data());
@@ -197,6 +213,9 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
     return 0;
   } catch (const CLI::CallForAllHelp& e) {
     io.out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    io.out << app.version() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
     io.err << "oxen-conformance: " << e.what() << "\n";

@@ -83,6 +83,24 @@ void configure(httplib::Client& client, const HttpOptions& options, bool https) 
   }
 }
 
+// What went wrong, in words that tell a timeout from a refused connection.
+std::string transport_error(httplib::Error error, double timeout_s) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%g", timeout_s);
+  switch (error) {
+    case httplib::Error::Connection:
+      return "connection refused or host unreachable";
+    case httplib::Error::ConnectionTimeout:
+      return std::string("connecting timed out after ") + seconds + " s";
+    case httplib::Error::Read:
+      return std::string("reading the answer failed: timed out after ") + seconds + " s or the connection closed";
+    case httplib::Error::Write:
+      return std::string("sending the request failed: timed out after ") + seconds + " s or the connection closed";
+    default:
+      return httplib::to_string(error);
+  }
+}
+
 }  // namespace
 
 HttpResult ApiClient::send(const std::string& method, const std::string& path, const std::string& body,
@@ -111,7 +129,7 @@ HttpResult ApiClient::send(const std::string& method, const std::string& path, c
 
   HttpResult out;
   if (!res) {
-    out.transport_error = httplib::to_string(res.error());
+    out.transport_error = transport_error(res.error(), options_.timeout_s);
     connection_.reset();  // start afresh next time
     return out;
   }
@@ -155,7 +173,7 @@ HttpResult ApiClient::stream(const std::string& path, const std::string& body,
   };
   auto res = client.send(req);
   if (!res && out.status == 0) {
-    out.transport_error = httplib::to_string(res.error());
+    out.transport_error = transport_error(res.error(), options_.timeout_s);
     return out;
   }
   out.ok = true;

@@ -81,11 +81,21 @@ TEST_CASE("run: exit 1 on a failed check, exit 2 when it cannot run") {
   CHECK(last_line(failed.out) == "8 passed, 1 failed");
   CHECK(failed.out.find("FAIL  errors.unauthenticated") != std::string::npos);
 
-  CHECK(cli({"run", "--base-url", "http://127.0.0.1:1/api", "--api-key", "k", "--timeout", "2"}).code == 2);
+  auto refused = cli({"run", "--base-url", "http://127.0.0.1:1/api", "--api-key", "k", "--timeout", "2"});
+  CHECK(refused.code == 2);
+  CHECK(refused.err.find("connection refused") != std::string::npos);
   CHECK(cli({"run", "--base-url", "ftp://example/api", "--api-key", "k"}).code == 2);
   CHECK(cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--only", "no.such.check"}).code == 2);
   CHECK(cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--profile", "everything"}).code == 2);
-  CHECK(cli({"bogus"}).code == 2);
+  auto unknown = cli({"bogus"});
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("unknown subcommand 'bogus'") != std::string::npos);
+  CHECK(unknown.err.find("run, validate") != std::string::npos);
+  CHECK(cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--timeout", "0"}).code == 2);
+  CHECK(cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--timeout", "86400"}).code == 2);
+  auto version = cli({"--version"});
+  CHECK(version.code == 0);
+  CHECK(version.out.rfind("oxen-conformance ", 0) == 0);
 }
 
 TEST_CASE("the API key appears in no output, report or recording") {
