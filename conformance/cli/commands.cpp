@@ -39,6 +39,7 @@ std::string key_from(const std::string& option) {
 struct RunArgs {
   std::string base_url, api_key, report_junit, report_json, ca_file;
   double timeout = 30;
+  double stream_budget = 120;
   RunOptions options;
 };
 
@@ -48,6 +49,8 @@ void add_connection_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--api-key", a.api_key, "API key (default: $OXEN_API_KEY); never printed");
   cmd->add_option("--timeout", a.timeout, "Connect/read/write timeout in seconds (0.1 to 3600)")
       ->check(CLI::Range(0.1, 3600.0));
+  cmd->add_option("--stream-budget", a.stream_budget, "The longest a whole stream may take, in seconds (1 to 3600)")
+      ->check(CLI::Range(1.0, 3600.0));
   cmd->add_option("--ca-file", a.ca_file, "CA bundle for HTTPS (default: the system store)");
 }
 
@@ -78,7 +81,7 @@ int cmd_run(RunArgs& a, Io io) {
   std::string key = key_from(a.api_key);
   try {
     if (key.empty()) throw std::runtime_error("no API key: pass --api-key or set OXEN_API_KEY");
-    ApiClient client(parse_base_url(a.base_url), key, HttpOptions{a.timeout, a.ca_file});
+    ApiClient client(parse_base_url(a.base_url), key, HttpOptions{a.timeout, a.ca_file, a.stream_budget});
     select_checks(a.options);  // option errors before any request
     auto report = run_and_print(client, a.options, io, key);
     io.out << redact(text_summary(report), key);
@@ -95,7 +98,7 @@ int cmd_record(RunArgs& a, const std::string& out_dir, Io io) {
   std::string key = key_from(a.api_key);
   try {
     if (key.empty()) throw std::runtime_error("no API key: pass --api-key or set OXEN_API_KEY");
-    ApiClient client(parse_base_url(a.base_url), key, HttpOptions{a.timeout, a.ca_file});
+    ApiClient client(parse_base_url(a.base_url), key, HttpOptions{a.timeout, a.ca_file, a.stream_budget});
     a.options.profile = "readonly";
     auto report = run_and_print(client, a.options, io, key);
     std::filesystem::create_directories(out_dir);

@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -165,13 +167,27 @@ HttpResult ApiClient::stream(const std::string& path, const std::string& body,
     out.content_type = r.get_header_value("Content-Type");
     return true;
   };
+  // The read timeout bounds each silence; a server that keeps sending comments is bounded by the
+  // stream's overall budget.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options_.stream_budget_s);
+  bool over_budget = false;
   req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      over_budget = true;
+      return false;
+    }
     if (out.body.size() < 256 * 1024) out.body.append(data, std::min(n, 256 * 1024 - out.body.size()));
     // Error answers are read whole; only a 200 event stream is graded as it arrives.
     if (out.status != 200) return true;
     return on_bytes(std::string_view(data, n));
   };
   auto res = client.send(req);
+  if (over_budget) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", options_.stream_budget_s);
+    out.transport_error = std::string("the stream did not end within its budget of ") + seconds + " s";
+    return out;
+  }
   if (!res && out.status == 0) {
     out.transport_error = transport_error(res.error(), options_.timeout_s);
     return out;

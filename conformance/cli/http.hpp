@@ -48,8 +48,9 @@ struct Exchange {
 };
 
 struct HttpOptions {
-  double timeout_s = 30;       // connect, read and write timeout
-  std::string ca_file;         // "" = system CA store
+  double timeout_s = 30;         // connect, read and write timeout (the longest silence)
+  std::string ca_file;           // "" = system CA store
+  double stream_budget_s = 120;  // the longest a whole stream may take, however lively
 };
 
 class ApiClient {

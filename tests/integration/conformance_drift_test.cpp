@@ -402,3 +402,29 @@ TEST_CASE("the cost guard prices only with known, positive prices") {
     CHECK(p.usd > 0);
   }
 }
+
+TEST_CASE("a stream that never ends is cut at its overall budget, however often it pings") {
+  httplib::Server pinger;
+  pinger.Post(".*", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/event-stream", [](size_t, httplib::DataSink& sink) {
+      // Bounded: at most 10 s of pings, every 50 ms, while the client reads.
+      for (int i = 0; i < 200 && sink.is_writable(); ++i) {
+        if (!sink.write(": ping\n\n", 8)) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      sink.done();
+      return true;
+    });
+  });
+  int port = pinger.bind_to_any_port("127.0.0.1");
+  REQUIRE(port > 0);
+  std::thread serving([&] { pinger.listen_after_bind(); });
+  while (!pinger.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+  ApiClient client(parse_base_url("http://127.0.0.1:" + std::to_string(port) + "/api"), "k", {3, "", 1});
+  auto r = client.stream("/ai/chat/completions", "{}", [](std::string_view) { return true; });
+  CHECK_FALSE(r.ok);
+  CHECK(r.transport_error.find("budget of 1 s") != std::string::npos);
+  pinger.stop();
+  serving.join();
+}
