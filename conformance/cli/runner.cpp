@@ -284,8 +284,14 @@ RunReport run_checks(ApiClient& client, const RunOptions& options, const RunHook
   if (options.profile == "mock") require_mock_identity(client.base(), probe);
 
   // Billable checks: price the planned calls first; only the mock profile (which never bills)
-  // runs without a --max-cost that covers them.
-  if (std::any_of(checks.begin(), checks.end(), [](const CheckDef& c) { return c.cost_class != "free"; })) {
+  // runs without a --max-cost that covers them. Without a usable model list nothing can be
+  // priced: the billable checks are skipped (models.list reports why) and the rest still run.
+  std::map<std::string, std::string> not_run;  // check id -> why it was skipped
+  const bool billable = std::any_of(checks.begin(), checks.end(), [](const CheckDef& c) { return c.cost_class != "free"; });
+  if (billable && !session.listed_models()) {
+    for (const auto& c : checks)
+      if (c.cost_class != "free") not_run[c.id] = "not run: the model list is unusable (see models.list), so no model can price it";
+  } else if (billable) {
     auto plan = plan_costs(checks, session.chat_model());
     double cost = 0;
     for (const auto& p : plan) cost += p.usd;
@@ -305,7 +311,9 @@ RunReport run_checks(ApiClient& client, const RunOptions& options, const RunHook
     Outcome out(c.id, options.strict);
     auto fn = fns.find(c.id);
     try {
-      if (fn == fns.end())
+      if (auto why = not_run.find(c.id); why != not_run.end())
+        out.skip(why->second);
+      else if (fn == fns.end())
         out.failure("", "", "implemented", "the catalog lists this check but this build has no implementation of it");
       else
         fn->second(session, out);

@@ -428,3 +428,21 @@ TEST_CASE("a stream that never ends is cut at its overall budget, however often 
   pinger.stop();
   serving.join();
 }
+
+TEST_CASE("a broken model list fails models.list; the billable checks that need it are skipped, and the run reports") {
+  DriftServer drift([](Exchange& e) {
+    if (is_list(e)) e.body = json{{"object", "list"}, {"models", json::array()}};
+  });
+  RunOptions o;
+  o.profile = "full";
+  o.max_cost = 1.0;
+  auto report = run(drift.base_url(), o);
+  INFO(summary(report));
+  CHECK(result(report, "models.list").status == Status::failed);
+  for (const char* id : {"chat.completion", "chat.stream", "chat.stream.tools"}) {
+    CAPTURE(id);
+    CHECK(result(report, id).status == Status::skipped);
+    CHECK(result(report, id).note.find("model list is unusable") != std::string::npos);
+  }
+  CHECK_FALSE(report.all_passed());
+}
