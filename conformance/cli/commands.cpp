@@ -103,10 +103,10 @@ int cmd_record(RunArgs& a, const std::string& out_dir, Io io) {
     auto report = run_and_print(client, a.options, io, key);
     std::filesystem::create_directories(out_dir);
     auto snap = make_snapshot(client.base().to_string(), client.exchanges(), key);
-    write_file(out_dir + "/snapshot.json", snap.dump(2) + "\n", key);
+    write_file(out_dir + "/snapshot.json", report_json_text(snap), key);
     auto models = snapshot_models_fixture(snap);
     if (!models.is_null()) {
-      write_file(out_dir + "/models.json", models.dump(2) + "\n", key);
+      write_file(out_dir + "/models.json", report_json_text(models), key);
       auto violations = SchemaStore::builtin().validate("fixture_models", models);
       if (!violations.empty())
         io.err << "oxen-conformance: models.json does not satisfy fixture_models (" << violations.size()

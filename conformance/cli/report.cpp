@@ -5,9 +5,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "text.hpp"
+
 namespace oxen::conformance {
 
-std::string xml_escape(const std::string& text) {
+std::string xml_escape(const std::string& raw) {
+  const std::string text = valid_utf8(raw);
   std::string out;
   out.reserve(text.size());
   for (unsigned char c : text) {
@@ -69,7 +72,12 @@ std::string text_summary(const RunReport& report) {
   return os.str();
 }
 
-std::string json_report(const RunReport& report) { return report.to_json().dump(2) + "\n"; }
+std::string json_report(const RunReport& report) { return report_json_text(report.to_json()); }
+
+std::string report_json_text(const nlohmann::json& doc) {
+  // A server's bytes may be anything: what is not UTF-8 becomes U+FFFD instead of an exception.
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 std::string junit_report(const RunReport& report) {
   std::ostringstream os;

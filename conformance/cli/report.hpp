@@ -15,6 +15,8 @@ std::string text_result(const CheckResult& r, bool colour);
 // "N checks, N skipped, N warnings in 0.12s\nN passed, N failed\n"
 std::string text_summary(const RunReport& report);
 std::string json_report(const RunReport& report);
+// Any JSON document as report text; bytes that are not UTF-8 are written as U+FFFD.
+std::string report_json_text(const nlohmann::json& doc);
 std::string junit_report(const RunReport& report);
 
 // Writes `text` to `path` after redacting `secret`; throws std::runtime_error on failure.

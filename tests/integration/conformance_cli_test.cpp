@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "drift_server.hpp"
+#include "text.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -262,4 +263,32 @@ except Exception:
   }
   CHECK(cli({"client", "--mock", mock.string(), "--", "/no/such/program"}).code == 2);
   CHECK(cli({"client", "--mock", "/no/such/mock", "--", "true"}).code == 2);
+}
+
+TEST_CASE("bytes that are not UTF-8 become findings and are escaped in every report") {
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "GET" && e.path == "/api/ai/models" && e.status == 200) {
+      e.body["data"][0]["display_name"] = "@@BAD@@";
+      e.raw = e.body.dump();
+      e.raw.replace(e.raw.find("@@BAD@@"), 7, "Bad \xff\xfe name");
+      e.body = nullptr;  // sent as the raw bytes
+    }
+  });
+  auto dir = fresh_dir("utf8");
+  auto r = cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--report-json", (dir / "r.json").string(),
+                "--report-junit", (dir / "r.xml").string()});
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);  // reported, not aborted
+  auto report = json::parse(slurp(dir / "r.json"));  // parses: valid UTF-8 throughout
+  CHECK(report["summary"]["failed"].get<int>() >= 1);
+  auto xml = slurp(dir / "r.xml");
+  CHECK(xml.find("\xff") == std::string::npos);
+  CHECK(oxen::valid_utf8(xml) == xml);
+
+  auto rec = cli({"record", "--base-url", drift.base_url(), "--api-key", "k", "--out", (dir / "rec").string()});
+  INFO(rec.out << rec.err);
+  CHECK(rec.code == 1);
+  auto snap = json::parse(slurp(dir / "rec" / "snapshot.json"));
+  CHECK(snap["exchanges"].size() > 0);
+  fs::remove_all(dir);
 }
