@@ -43,9 +43,9 @@ void check_completion(Session& s, Outcome& out) {
   out.check_schema(s.schemas(), "chat_response", subject("POST", kPath), *doc);
 }
 
-void grade_stream(Session& s, Outcome& out, const json& body, const json& tools) {
+void grade_stream(Session& s, Outcome& out, const json& body) {
   const std::string subj = subject("POST", kPath) + " (stream)";
-  StreamGrader grader(out, subj, tools);
+  StreamGrader grader(out, subj, body);
   auto r = s.client().stream(kPath, body.dump(), [&](std::string_view bytes) { return grader.feed(bytes); });
   if (!r.ok) return out.failure(subj, "", "transport", "no response: " + r.transport_error);
   if (r.status != 200) {
@@ -66,7 +66,7 @@ void check_stream(Session& s, Outcome& out) {
                {"max_tokens", 32},
                {"stream", true},
                {"stream_options", {{"include_usage", true}}}};
-  grade_stream(s, out, body, nullptr);
+  grade_stream(s, out, body);
 }
 
 void check_stream_tools(Session& s, Outcome& out) {
@@ -79,7 +79,7 @@ void check_stream_tools(Session& s, Outcome& out) {
                {"stream", true},
                {"tools", tools},
                {"tool_choice", {{"type", "function"}, {"function", {{"name", "get_weather"}}}}}};
-  grade_stream(s, out, body, tools);
+  grade_stream(s, out, body);
 }
 
 }  // namespace

@@ -4,11 +4,11 @@ namespace oxen::conformance {
 
 using nlohmann::json;
 
-StreamGrader::StreamGrader(Outcome& out, std::string subject, json tools, size_t max_frames)
+StreamGrader::StreamGrader(Outcome& out, std::string subject, const json& request, size_t max_frames)
     : out_(out),
       subject_(std::move(subject)),
       grader_(
-          SchemaStore::builtin(), StreamRules::chat(std::move(tools), max_frames),
+          SchemaStore::builtin(), StreamRules::chat(nullptr, max_frames).asked_by(request),
           [this](const StreamFinding& f) {
             const json* value = f.value ? &*f.value : nullptr;
             out_.failure(subject_of(f.frame, f.part), f.violation, value);

@@ -13,8 +13,9 @@ namespace oxen::conformance {
 
 class StreamGrader {
  public:
-  // `tools`: the request's tools array (their parameters judge the arguments), may be null.
-  StreamGrader(Outcome& out, std::string subject, nlohmann::json tools = nullptr,
+  // `request`: the chat request (its tools judge the arguments; it may ask for a usage chunk or
+  // force a tool call), null when unknown.
+  StreamGrader(Outcome& out, std::string subject, const nlohmann::json& request = nullptr,
                size_t max_frames = 10000);
   StreamGrader(const StreamGrader&) = delete;
   StreamGrader& operator=(const StreamGrader&) = delete;

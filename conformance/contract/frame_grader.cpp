@@ -26,6 +26,19 @@ StreamRules StreamRules::of(const Operation& operation, json tools) {
   return r;
 }
 
+StreamRules& StreamRules::asked_by(const json& request) {
+  if (!request.is_object()) return *this;
+  if (request.contains("tools")) tools = request["tools"];
+  const json options = request.value("stream_options", json());
+  usage_expected = options.is_object() && options.value("include_usage", false) == true;
+  const json choice = request.value("tool_choice", json());
+  if (choice == "required")
+    forced_tool = "*";
+  else if (choice.is_object() && choice.contains("function") && choice["function"].is_object())
+    forced_tool = choice["function"].value("name", "");
+  return *this;
+}
+
 FrameGrader::FrameGrader(const SchemaStore& schemas, StreamRules rules, OnFinding on_finding,
                          OnFrame on_frame)
     : schemas_(schemas),
@@ -198,6 +211,19 @@ void FrameGrader::finish() {
       if (!finish_.count(index))
         report(0, "", "", "finish_reason",
                "choice " + std::to_string(index) + " has no finish_reason");
+  }
+  if (rules_.usage_expected && seen_chunk_ && !usage_seen_)
+    report(0, "", "", "usage", "stream_options.include_usage asked for a usage chunk; none came");
+  if (!rules_.forced_tool.empty() && seen_chunk_) {
+    for (int index : choices_) {
+      bool called = false;
+      for (const auto& [key, call] : calls_)
+        called = called || (key.first == index && (rules_.forced_tool == "*" || call.name == rules_.forced_tool));
+      if (!called)
+        report(0, index ? "choice " + std::to_string(index) : "", "", "tool_choice",
+               rules_.forced_tool == "*" ? "tool_choice \"required\" but no tool was called"
+                                         : "tool_choice forced '" + rules_.forced_tool + "' but it was not called");
+    }
   }
   finish_tool_calls();
 }

@@ -33,10 +33,14 @@ struct StreamRules {
   nlohmann::json
       tools;  // a chat request's tools, whose parameters judge the arguments (null = unknown)
   size_t max_frames = 0;  // frames graded before giving up (0 = no limit)
+  bool usage_expected = false;  // the request asked for a usage chunk (stream_options.include_usage)
+  std::string forced_tool;      // the request forced this tool (tool_choice); "*" = any (required)
 
   static StreamRules chat(nlohmann::json tools = nullptr, size_t max_frames = 0);
   // As `operation` declares its text/event-stream answer in schemas/openapi.json.
   static StreamRules of(const Operation& operation, nlohmann::json tools = nullptr);
+  // What the chat request asks of its stream: its tools, a usage chunk, a forced tool call.
+  StreamRules& asked_by(const nlohmann::json& request);
 };
 
 struct StreamFinding {

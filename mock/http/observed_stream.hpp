@@ -19,13 +19,13 @@ namespace oxen::mock {
 
 class ObservedStream : public StreamSink {
  public:
-  // `schemas` null: frames are counted, not checked. `tools`: the chat request's tools, which
-  // streamed tool-call arguments must satisfy.
+  // `schemas` null: frames are counted, not checked. `request`: the request's JSON body (a chat
+  // request's tools judge streamed arguments; it may ask for a usage chunk or force a tool).
   ObservedStream(StreamSink& inner, const Operation& operation, const SchemaStore* schemas,
-                 nlohmann::json tools = nullptr)
+                 const nlohmann::json& request = nullptr)
       : inner_(inner) {
     if (schemas)
-      grader_.emplace(*schemas, StreamRules::of(operation, std::move(tools)),
+      grader_.emplace(*schemas, StreamRules::of(operation).asked_by(request),
                       [this](const StreamFinding& f) { findings_.push_back(journal_form(f)); });
   }
   ObservedStream(const ObservedStream&) = delete;

@@ -200,12 +200,12 @@ void Pipeline::log(const ServeEvent& event, const std::string& secret) const {
 
 std::function<void(StreamSink&)> Pipeline::observed(std::function<void(StreamSink&)> stream,
                                                     const Operation& operation, bool check_frames,
-                                                    uint64_t sequence, nlohmann::json tools) {
+                                                    uint64_t sequence, nlohmann::json request) {
   const SchemaStore* schemas = check_frames ? &schemas_ : nullptr;
   Journal* journal = &journal_;
   return [stream = std::move(stream), &operation, schemas, journal, sequence,
-          tools = std::move(tools)](StreamSink& sink) {
-    ObservedStream observed(sink, operation, schemas, tools);
+          request = std::move(request)](StreamSink& sink) {
+    ObservedStream observed(sink, operation, schemas, request);
     stream(observed);
     journal->finish_stream(sequence, observed.finish(), observed.findings());
   };
@@ -226,7 +226,7 @@ Response Pipeline::handle(const Request& request) {
 
   std::string token;
   Response response;
-  nlohmann::json stream_tools;   // a streamed chat answer's tool calls are checked against them
+  nlohmann::json stream_request;  // what a streamed answer is judged against (its tools, options)
   std::shared_ptr<World> world;  // held for the request: removing the namespace meanwhile is safe
   auto match = router_.match(request.method, request.path);
   const bool internal = match.route && match.route->internal;
@@ -269,8 +269,7 @@ Response Pipeline::handle(const Request& request) {
     } else {
       if (route.json_body) validate_body(route, ctx.body, event);
       response = route.handler(ctx);
-      if (response.stream && ctx.body.is_object() && ctx.body.contains("tools"))
-        stream_tools = ctx.body["tools"];
+      if (response.stream && ctx.body.is_object()) stream_request = ctx.body;
       if (fault && response.stream) {
         auto inner = std::move(response.stream);
         auto action = *fault;
@@ -305,7 +304,7 @@ Response Pipeline::handle(const Request& request) {
     const uint64_t sequence = journal_.record(std::move(event), token);
     if (response.stream)
       response.stream = observed(std::move(response.stream), *match.route->operation, check_frames,
-                                 sequence, std::move(stream_tools));
+                                 sequence, std::move(stream_request));
   }
   if (world && on_change_ && changes_state(request.method) && response.status < 300 && !response.drop)
     on_change_(ns, *world);

@@ -48,10 +48,10 @@ class Pipeline {
   void self_check(const Route* route, const Response& response, ServeEvent& event) const;
   // Wraps a streamed response so that the journal entry `sequence` learns how it ended and, when
   // `check_frames`, what its frames broke of the operation's declared frames and the stream rules
-  // (`tools`: the chat request's, which streamed tool calls must satisfy).
+  // (`request`: the request's body, whose tools, usage option and forced tool the stream must keep).
   std::function<void(StreamSink&)> observed(std::function<void(StreamSink&)> stream,
                                             const Operation& operation, bool check_frames,
-                                            uint64_t sequence, nlohmann::json tools);
+                                            uint64_t sequence, nlohmann::json request);
   void log(const ServeEvent& event, const std::string& secret) const;  // the key redacted from the path
 
   const Config& config_;

@@ -446,3 +446,29 @@ TEST_CASE("a broken model list fails models.list; the billable checks that need 
   }
   CHECK_FALSE(report.all_passed());
 }
+
+TEST_CASE("streams that ignore what the request asked for") {
+  SUBCASE("include_usage, and no usage chunk") {
+    DriftServer drift([](Exchange& e) {
+      if (!is_stream(e) || e.raw.find("tool_calls") != std::string::npos) return;
+      auto at = e.raw.find("\"choices\":[]");
+      REQUIRE(at != std::string::npos);
+      auto start = e.raw.rfind("data: ", at);
+      e.raw.erase(start, e.raw.find("\n\n", at) + 2 - start);
+    });
+    expect_only(run(drift.base_url(), chat_only()), "chat.stream", "", "usage");
+  }
+  SUBCASE("a forced tool call answered with plain text") {
+    DriftServer drift([](Exchange& e) {
+      if (!is_stream(e) || e.raw.find("tool_calls") == std::string::npos) return;
+      auto chunk = [](const json& delta, const json& finish) {
+        json c = {{"id", "chatcmpl-1"}, {"object", "chat.completion.chunk"}, {"created", 1}, {"model", "gpt-4o-mini"},
+                  {"choices", json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
+        return "data: " + c.dump() + "\n\n";
+      };
+      e.raw = chunk({{"role", "assistant"}, {"content", ""}}, nullptr) + chunk({{"content", "It is sunny."}}, nullptr) +
+              chunk(json::object(), "stop") + "data: [DONE]\n\n";
+    });
+    expect_only(run(drift.base_url(), chat_only()), "chat.stream.tools", "", "tool_choice");
+  }
+}

@@ -202,7 +202,7 @@ TEST_CASE("stream grading of tool-call deltas") {
   };
   auto grade = [&](const std::string& a, const std::string& b) {
     Outcome o("t", false);
-    StreamGrader g(o, "s", tools);
+    StreamGrader g(o, "s", json{{"tools", tools}});
     g.feed(call_chunk(a, "null") + call_chunk(b, "\"tool_calls\"") + "data: [DONE]\n\n");
     g.finish();
     std::vector<std::string> rules;

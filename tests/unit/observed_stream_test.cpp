@@ -102,7 +102,7 @@ TEST_CASE("a chat stream is held to the harness's rules; only a finished one to 
     auto tools = nlohmann::json::parse(R"([{"type": "function", "function": {"name": "f",
       "parameters": {"type": "object", "required": ["city"]}}}])");
     FakeSink sink;
-    ObservedStream observed(sink, chat, &oxen::SchemaStore::builtin(), tools);
+    ObservedStream observed(sink, chat, &oxen::SchemaStore::builtin(), nlohmann::json{{"tools", tools}});
     observed.write(
         R"(data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]})"
         "\n\ndata: [DONE]\n\n");
