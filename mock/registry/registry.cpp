@@ -239,23 +239,16 @@ nlohmann::json Registry::act_locked(Entry& entry, const std::string& action, uin
   return entry.model;
 }
 
-nlohmann::json Registry::activate(const std::string& id, uint64_t owner) {
-  nlohmann::json model;
-  {
-    std::lock_guard lock(mutex_);
-    settle_locked(clock_.now_ms());
-    model = act_locked(entry_locked(id), "activate", owner);
-  }
-  publish_changes();
-  return model;
-}
+nlohmann::json Registry::activate(const std::string& id, uint64_t owner) { return act(id, "activate", owner); }
 
-nlohmann::json Registry::deactivate(const std::string& id, uint64_t owner) {
+nlohmann::json Registry::deactivate(const std::string& id, uint64_t owner) { return act(id, "deactivate", owner); }
+
+nlohmann::json Registry::act(const std::string& id, const std::string& action, uint64_t owner) {
   nlohmann::json model;
   {
     std::lock_guard lock(mutex_);
     settle_locked(clock_.now_ms());
-    model = act_locked(entry_locked(id), "deactivate", owner);
+    model = act_locked(entry_locked(id), action, owner);
   }
   publish_changes();
   return model;

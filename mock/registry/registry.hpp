@@ -88,6 +88,7 @@ class Registry {
   void settle_locked(int64_t now_ms) const;
   void changed_locked() const;
   Entry& entry_locked(const std::string& id);
+  nlohmann::json act(const std::string& id, const std::string& action, uint64_t owner);
   nlohmann::json act_locked(Entry& entry, const std::string& action, uint64_t owner);
   void publish_changes();
   Timing timing_for(const std::string& id) const;
