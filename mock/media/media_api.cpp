@@ -141,10 +141,14 @@ nlohmann::json model_params(const nlohmann::json& body, std::initializer_list<co
 
 void judge_media_request(MediaServices& services, const nlohmann::json& model, MediaKind kind,
                          const nlohmann::json& params, Violations* findings) {
-  auto has = [&](const char* name) { return params.contains(name) && !params[name].is_null(); };
+  // Given: present, not null, and not an empty array.
+  auto has = [&](const char* name) {
+    return params.contains(name) && !params[name].is_null() && !(params[name].is_array() && params[name].empty());
+  };
   if (kind == MediaKind::video) {
-    bool has_multi = has("multi_prompt") && !(params["multi_prompt"].is_array() && params["multi_prompt"].empty());
-    if (has("prompt") && has("multi_prompt")) throw ApiError("video_prompt_conflict");
+    bool has_multi = has("multi_prompt");
+    if (has("prompt") && params.contains("multi_prompt") && !params["multi_prompt"].is_null())
+      throw ApiError("video_prompt_conflict");
     if (!has("prompt") && !has_multi && takes_prompt(model)) throw ApiError("video_prompt_missing");
     if (has("prompt") && blank(params["prompt"])) throw ApiError("prompt_empty");
   } else if (takes_prompt(model) && blank(params.value("prompt", nlohmann::json()))) {

@@ -131,6 +131,9 @@ TEST_CASE("prompt rules and the edit's source image") {
   CHECK(judge("flux-2-dev", {{"prompt", "  "}}, MediaKind::image) == "Prompt cannot be empty");
   CHECK(judge("flux-2-dev", json::object(), MediaKind::image) == "Prompt cannot be empty");
   CHECK(judge("qwen-image-edit", {{"prompt", "x"}}, MediaKind::image_edit) == "/input_image: Field required");
+  // An empty list of source images is no source image (a queued edit job would otherwise pass).
+  CHECK(judge("qwen-image-edit", {{"prompt", "x"}, {"input_image", json::array()}}, MediaKind::image_edit) ==
+        "/input_image: Field required");
   CHECK(judge(kKling, {{"prompt", "x"}, {"multi_prompt", shots({5})}}) ==
         "Getting model response error: 422 - Value error, Cannot provide both 'prompt' and 'multi_prompt'.");
   CHECK(judge(kKling, {{"multi_prompt", json::array()}}) ==
