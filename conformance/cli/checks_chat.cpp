@@ -25,14 +25,16 @@ json weather_tool() {
   })");
 }
 
-const json* model_or_skip(Session& s, Outcome& out) {
-  const json* m = s.chat_model();
-  if (!m) out.skip("no chat model listed (see models.list, or pass --chat-model)");
+// The model the check was priced with.
+const json* model_or_skip(Session& s, Outcome& out, const char* check) {
+  std::string why;
+  const json* m = s.model_for(catalog_entry(check), &why);
+  if (!m) out.skip(why + " (see models.list, or pass --chat-model)");
   return m;
 }
 
 void check_completion(Session& s, Outcome& out) {
-  const json* m = model_or_skip(s, out);
+  const json* m = model_or_skip(s, out, "chat.completion");
   if (!m) return;
   json body = {{"model", (*m)["id"]},
                {"messages", json::array({{{"role", "user"}, {"content", "Say hello in five words."}}})},
@@ -59,7 +61,7 @@ void grade_stream(Session& s, Outcome& out, const json& body) {
 }
 
 void check_stream(Session& s, Outcome& out) {
-  const json* m = model_or_skip(s, out);
+  const json* m = model_or_skip(s, out, "chat.stream");
   if (!m) return;
   json body = {{"model", (*m)["id"]},
                {"messages", json::array({{{"role", "user"}, {"content", "Write a haiku about oxen."}}})},
@@ -70,7 +72,7 @@ void check_stream(Session& s, Outcome& out) {
 }
 
 void check_stream_tools(Session& s, Outcome& out) {
-  const json* m = model_or_skip(s, out);
+  const json* m = model_or_skip(s, out, "chat.stream.tools");
   if (!m) return;
   json tools = json::array({weather_tool()});
   json body = {{"model", (*m)["id"]},

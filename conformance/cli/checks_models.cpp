@@ -25,17 +25,6 @@ std::string developer_of(const json& model) {
   return str_at(model["developer"], "name");
 }
 
-// deployments[0].status, or "" when the model shows no deployment.
-std::string deployment_status(const json& model) {
-  if (!model.is_object() || !model.contains("deployments")) return "";
-  const auto& d = model["deployments"];
-  if (!d.is_array() || d.empty() || !d[0].is_object()) return "";
-  return str_at(d[0], "status");
-}
-
-bool is_custom(const json& model) {
-  return str_at(model, "model_type") == "custom" || !deployment_status(model).empty();
-}
 
 // Structural differences between two JSON values, as pointers relative to them.
 void diff(const json& a, const json& b, const std::string& pointer, std::vector<std::string>& out) {
@@ -448,6 +437,7 @@ void check_delete(Session& s, Outcome& out) {
 }  // namespace
 
 void add_chat_checks(std::map<std::string, CheckFn>& fns);
+void add_rule_checks(std::map<std::string, CheckFn>& fns);
 
 const std::map<std::string, CheckFn>& check_functions() {
   static const std::map<std::string, CheckFn> fns = [] {
@@ -466,6 +456,7 @@ const std::map<std::string, CheckFn>& check_functions() {
       {"mock.delete", check_delete},
     };
     add_chat_checks(f);
+    add_rule_checks(f);
     return f;
   }();
   return fns;

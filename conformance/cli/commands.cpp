@@ -63,11 +63,18 @@ RunReport run_and_print(ApiClient& client, const RunOptions& options, Io io, con
   hooks.estimated = [&](double usd, const std::vector<PlannedCost>& plan) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.6f", usd);
-    io.out << "estimated cost: $" << buf << "\n";
+    io.out << "estimated cost: $" << buf;
+    double refusals = 0;
+    for (const auto& p : plan) refusals += p.if_accepted ? p.usd : 0;
+    if (refusals > 0) {
+      std::snprintf(buf, sizeof buf, "%.6f", refusals);
+      io.out << ", of which $" << buf << " only if the server accepts requests the docs say it refuses (--skip rules. saves it)";
+    }
+    io.out << "\n";
     for (const auto& p : plan) {
       std::snprintf(buf, sizeof buf, "%.6f", p.usd);
-      io.out << "  " << p.check << ": " << p.calls << " call(s) to " << p.model << ", " << p.input_tokens << " input + "
-             << p.output_tokens << " output tokens each, $" << buf << "\n";
+      io.out << "  " << p.check << ": " << p.calls << " call(s) to " << p.model << ", " << p.each << " each, $" << buf
+             << (p.if_accepted ? " (if accepted)" : "") << "\n";
     }
   };
   hooks.finished = [&](const CheckResult& r) {

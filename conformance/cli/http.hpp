@@ -78,6 +78,7 @@ class ApiClient {
 
   const BaseUrl& base() const { return base_; }
   const std::string& api_key() const { return key_; }
+  const HttpOptions& options() const { return options_; }
   std::vector<Exchange> exchanges() const;
 
  private:

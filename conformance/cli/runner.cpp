@@ -34,6 +34,27 @@ void bind_operation(CheckDef& check) {
   check.operation = op->id;
 }
 
+namespace {
+
+// What the runner relies on in a billable or data-driven entry, checked once at start so that a
+// catalog edit fails loudly instead of running a check that cannot be priced or judged.
+void require_well_formed(const CheckDef& c) {
+  auto refuse = [&](const std::string& why) { throw std::logic_error("check catalog: " + c.id + ": " + why); };
+  if (c.cost_class != "free") {
+    if (!c.plan.is_object()) refuse("a billable check needs a plan");
+    if (!c.model.is_object() || (!c.model.contains("id") && !c.model.contains("endpoint")))
+      refuse("a billable check needs a model selector with an id or an endpoint");
+  }
+  if (c.refusal.is_null()) return;
+  const auto& e = c.refusal.value("expect", nlohmann::json());
+  if (!c.refusal.value("request", nlohmann::json()).is_object() || !e.is_object() ||
+      !e.value("status", nlohmann::json()).is_number_integer() || !e.value("error_contains", nlohmann::json()).is_string())
+    refuse("a refusal needs request (an object), expect.status (an integer) and expect.error_contains (a string)");
+  if (c.endpoint.rfind("POST ", 0) != 0) refuse("a refusal is a POST");
+}
+
+}  // namespace
+
 const std::vector<CheckDef>& catalog() {
   static const std::vector<CheckDef> defs = [] {
     std::vector<CheckDef> out;
@@ -42,14 +63,22 @@ const std::vector<CheckDef>& catalog() {
       auto doc = nlohmann::json::parse(file.data);
       for (const auto& c : doc.at("checks")) {
         CheckDef& check = out.emplace_back(CheckDef{c.at("id"), c.at("title"), c.at("endpoint"), c.at("profile"),
-                                                    c.at("cost_class"), c.value("plan", nlohmann::json()), ""});
+                                                    c.at("cost_class"), c.value("plan", nlohmann::json()),
+                                                    c.value("model", nlohmann::json()), c.value("refusal", nlohmann::json()), ""});
         bind_operation(check);
+        require_well_formed(check);
       }
     }
     if (out.empty()) throw std::logic_error("the check catalog is empty");
     return out;
   }();
   return defs;
+}
+
+const CheckDef& catalog_entry(const std::string& id) {
+  for (const auto& c : catalog())
+    if (c.id == id) return c;
+  throw std::logic_error("the check catalog has no entry " + id);
 }
 
 bool known_profile(const std::string& p) { return p == "readonly" || p == "full" || p == "mock"; }
@@ -123,59 +152,147 @@ const nlohmann::json* Session::listed_models() {
   return &*it;
 }
 
+std::string deployment_status(const nlohmann::json& model) {
+  if (!model.is_object() || !model.contains("deployments")) return "";
+  const auto& d = model["deployments"];
+  if (!d.is_array() || d.empty() || !d[0].is_object() || !d[0].contains("status") || !d[0]["status"].is_string()) return "";
+  return d[0]["status"].get<std::string>();
+}
+
+bool is_custom(const nlohmann::json& model) {
+  return (model.is_object() && model.value("model_type", nlohmann::json()) == "custom") || !deployment_status(model).empty();
+}
+
 const nlohmann::json* Session::chat_model() {
   if (chat_model_) return *chat_model_;
+  // The model chat.completion is planned with, so that every chat call of the run uses one model.
+  try {
+    chat_model_ = model_for(catalog_entry("chat.completion"));
+  } catch (const std::exception&) {
+    chat_model_ = nullptr;
+  }
+  return *chat_model_;
+}
+
+const nlohmann::json* Session::model_for(const CheckDef& check, std::string* why) {
+  auto said = [&](const std::string& reason) -> const nlohmann::json* {
+    if (why) *why = reason;
+    return nullptr;
+  };
+  const nlohmann::json* list = listed_models();
+  if (!list) return said("the model list is unusable (see models.list)");
+  const auto& sel = check.model;
+  auto listed = [&](const std::string& id) -> const nlohmann::json* {
+    for (const auto& m : *list)
+      if (m.is_object() && m.value("id", nlohmann::json()) == id) return &m;
+    return nullptr;
+  };
+  if (sel.contains("id")) {
+    const std::string id = sel["id"];
+    const auto* m = listed(id);
+    return m ? m : said("model '" + id + "' is not listed");
+  }
+  const std::string endpoint = sel.at("endpoint");
+  auto serves = [&](const nlohmann::json& m) { return m.is_object() && m.value("endpoint", nlohmann::json()) == endpoint; };
+  if (sel.value("custom", "") == "not_active") {
+    for (const auto& m : *list)
+      if (serves(m) && is_custom(m) && deployment_status(m) != "active") return &m;
+    return said("no custom model for " + endpoint + " is listed whose deployment is not active");
+  }
+  if (endpoint == "/chat/completions" && !options_.chat_model.empty()) {
+    const auto* m = listed(options_.chat_model);
+    if (!m || !serves(*m)) throw std::runtime_error("--chat-model '" + options_.chat_model + "' is not a listed chat model");
+    plan_cost(check, *m);  // throws when its prices cannot price the check
+    return m;
+  }
+  // The base model that makes the planned calls cheapest, among those whose prices are known.
   const nlohmann::json* best = nullptr;
-  double best_price = 0;
-  if (const auto* list = listed_models()) {
-    for (const auto& m : *list) {
-      if (!m.is_object() || m.value("endpoint", "") != "/chat/completions") continue;
-      if (!options_.chat_model.empty()) {
-        if (m.value("id", "") == options_.chat_model) best = &m;
-        continue;
-      }
-      if (m.value("model_type", "") != "base") continue;
-      const auto& p = m.value("pricing", nlohmann::json());
-      if (!p.is_object() || p.value("method", "") != "token") continue;
-      // Only a model whose prices are known and positive: null or negative is not cheap.
-      auto price_of = [&](const char* k) { return p.contains(k) && p[k].is_number() ? p[k].get<double>() : -1.0; };
-      double in = price_of("input_cost_per_token"), out = price_of("output_cost_per_token");
-      if (in <= 0 || out <= 0) continue;
-      double price = in + out;
-      if (!best || price < best_price) {
-        best = &m;
-        best_price = price;
-      }
+  double best_usd = 0;
+  bool any = false;
+  for (const auto& m : *list) {
+    if (!serves(m) || m.value("model_type", nlohmann::json()) != "base") continue;
+    any = true;
+    try {
+      double usd = plan_cost(check, m).usd;
+      if (!best || usd < best_usd) best = &m, best_usd = usd;
+    } catch (const std::runtime_error&) {
+      // Unknown or unusable prices: never taken for cheap.
     }
   }
-  chat_model_ = best;
+  if (!any) return said("no base model for " + endpoint + " is listed");
+  if (!best)
+    throw std::runtime_error("no listed " + std::string(endpoint == "/chat/completions" ? "chat model" : "model for " + endpoint) +
+                             " has known, positive prices to price check " + check.id);
   return best;
 }
 
-std::vector<PlannedCost> plan_costs(const std::vector<CheckDef>& checks, const nlohmann::json* model) {
-  std::vector<PlannedCost> plan;
-  for (const auto& c : checks) {
-    if (c.cost_class == "free") continue;
-    if (!model)
-      throw std::runtime_error("no listed chat model has known, positive per-token prices to price check " + c.id);
-    const std::string id = model->value("id", "");
-    const auto& p = model->value("pricing", nlohmann::json());
-    if (!p.is_object() || p.value("method", "") != "token")
-      throw std::runtime_error("cannot estimate the cost of " + c.id + ": model '" + id + "' is not priced per token");
-    auto plan_of = [&](const char* k) {
-      return c.plan.is_object() && c.plan.contains(k) && c.plan[k].is_number() ? c.plan[k].get<double>() : 0.0;
-    };
-    auto price_of = [&](const char* k) {
-      if (!p.contains(k) || !p[k].is_number() || p[k].get<double>() <= 0)
-        throw std::runtime_error("cannot estimate the cost of " + c.id + ": model '" + id + "' has no positive " + k);
-      return p[k].get<double>();
-    };
-    PlannedCost cost{c.id, id, c.plan.is_object() ? plan_of("calls") : 1, plan_of("input_tokens"), plan_of("output_tokens")};
-    cost.usd = cost.calls * (cost.input_tokens * price_of("input_cost_per_token") +
-                             cost.output_tokens * price_of("output_cost_per_token"));
-    plan.push_back(cost);
+namespace {
+
+std::string amount(double n, const std::string& unit) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", n);
+  return buf + (" " + unit) + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+PlannedCost plan_cost(const CheckDef& c, const nlohmann::json& model) {
+  const std::string id = model.value("id", "");
+  auto cannot = [&](const std::string& why) { throw std::runtime_error("cannot estimate the cost of " + c.id + ": " + why); };
+  const auto& p = model.value("pricing", nlohmann::json());
+  const std::string method = p.is_object() && p.value("method", nlohmann::json()).is_string() ? p["method"].get<std::string>() : "";
+  auto planned = [&](const char* k) {
+    if (!c.plan.contains(k) || !c.plan[k].is_number() || c.plan[k].get<double>() <= 0)
+      cannot("model '" + id + "' is priced by " + (method.empty() ? "an unknown method" : "'" + method + "'") + ", and the plan has no " + k);
+    return c.plan[k].get<double>();
+  };
+  auto price = [&](const char* k) {
+    if (!p.contains(k) || !p[k].is_number() || p[k].get<double>() <= 0) cannot("model '" + id + "' has no positive " + k);
+    return p[k].get<double>();
+  };
+  // An optional surcharge price (high resolution, audio, a grid): when listed it must be a number,
+  // and the plan assumes the dearest, as a request may end up billed at it.
+  auto dearest = [&](double base, std::initializer_list<const char*> keys) {
+    for (const char* k : keys) {
+      if (!p.contains(k) || p[k].is_null()) continue;
+      std::vector<const nlohmann::json*> values{&p[k]};
+      if (p[k].is_object()) {
+        values.clear();
+        for (const auto& [tier, v] : p[k].items())
+          if (v.is_object())
+            for (const auto& [_, w] : v.items()) values.push_back(&w);
+          else
+            values.push_back(&v);
+      }
+      for (const auto* v : values) {
+        if (!v->is_number() || v->get<double>() < 0) cannot("model '" + id + "' lists a " + k + " that is not a price");
+        base = std::max(base, v->get<double>());
+      }
+    }
+    return base;
+  };
+  PlannedCost cost{c.id, id, c.plan.value("calls", 1.0), "", 0, !c.refusal.is_null()};
+  if (method == "token") {
+    double in = planned("input_tokens"), out = planned("output_tokens");
+    cost.each = amount(in, "input token") + " + " + amount(out, "output token");
+    cost.usd = cost.calls * (in * price("input_cost_per_token") + out * price("output_cost_per_token"));
+  } else if (method == "per_image") {
+    double images = planned("images");
+    cost.each = amount(images, "image");
+    cost.usd = cost.calls * images * dearest(price("cost_per_image"), {"cost_per_image_grid"});
+  } else if (method == "per_video_output_second") {
+    double seconds = planned("output_seconds");
+    cost.each = amount(seconds, "output second");
+    cost.usd = cost.calls * seconds *
+               dearest(price("cost_per_second"), {"cost_per_second_high_res", "cost_per_second_with_audio", "cost_per_second_by_resolution"});
+  } else if (method == "time") {
+    double seconds = planned("compute_seconds");
+    cost.each = amount(seconds, "compute second");
+    cost.usd = cost.calls * seconds * price("cost_per_second");
+  } else {
+    cannot("model '" + id + "' has no known pricing method");
   }
-  return plan;
+  return cost;
 }
 
 namespace {
@@ -292,7 +409,15 @@ RunReport run_checks(ApiClient& client, const RunOptions& options, const RunHook
     for (const auto& c : checks)
       if (c.cost_class != "free") not_run[c.id] = "not run: the model list is unusable (see models.list), so no model can price it";
   } else if (billable) {
-    auto plan = plan_costs(checks, session.chat_model());
+    std::vector<PlannedCost> plan;
+    for (const auto& c : checks) {
+      if (c.cost_class == "free") continue;
+      std::string why;
+      if (const nlohmann::json* model = session.model_for(c, &why))
+        plan.push_back(plan_cost(c, *model));
+      else
+        not_run[c.id] = "not run: " + why;
+    }
     double cost = 0;
     for (const auto& p : plan) cost += p.usd;
     report.estimated_cost = cost;

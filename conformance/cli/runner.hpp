@@ -15,8 +15,10 @@ namespace oxen::conformance {
 
 struct CheckDef {
   std::string id, title, endpoint, profile, cost_class;
-  nlohmann::json plan;  // billable checks: {calls, input_tokens, output_tokens}
-  std::string operation;  // operationId of `endpoint` in schemas/openapi.json
+  nlohmann::json plan;     // billable checks: calls, and per call tokens, images or seconds
+  nlohmann::json model;    // billable checks: which model they call (see the catalog's description)
+  nlohmann::json refusal;  // data-driven checks: {request, expect} of a request the docs refuse
+  std::string operation;   // operationId of `endpoint` in schemas/openapi.json
 };
 
 // The catalog in run order. Throws if the compiled-in catalog is malformed, or disagrees with
@@ -26,6 +28,8 @@ struct CheckDef {
 const std::vector<CheckDef>& catalog();
 // Sets `check.operation` from its endpoint; throws std::logic_error where the two disagree.
 void bind_operation(CheckDef& check);
+// The catalog entry `id`; throws std::logic_error for an id the catalog does not have.
+const CheckDef& catalog_entry(const std::string& id);
 // Whether `profile` (readonly|full|mock) runs checks declared for `check_profile`.
 bool profile_includes(const std::string& profile, const std::string& check_profile);
 bool known_profile(const std::string& profile);
@@ -66,6 +70,11 @@ class Session {
   // chat model. Nullptr when none is listed.
   const nlohmann::json* chat_model();
 
+  // The listed model `check` calls, chosen by its `model` selector (see the catalog). Nullptr
+  // when none fits; `why` then says so. Throws std::runtime_error when models fit but none can
+  // price the check's plan (an unknown price is never taken for free).
+  const nlohmann::json* model_for(const CheckDef& check, std::string* why = nullptr);
+
  private:
   ApiClient& client_;
   const RunOptions& options_;
@@ -77,6 +86,11 @@ class Session {
 using CheckFn = std::function<void(Session&, Outcome&)>;
 // Implementations by check id (every catalog id has one).
 const std::map<std::string, CheckFn>& check_functions();
+
+// deployments[0].status of a model object, or "" when it shows no deployment.
+std::string deployment_status(const nlohmann::json& model);
+// A custom model: model_type custom, or one that shows a deployment.
+bool is_custom(const nlohmann::json& model);
 
 // "GET /ai/models/x" for a finding's subject.
 std::string subject(const std::string& method, const std::string& path);
@@ -99,21 +113,19 @@ struct RunReport {
   nlohmann::json to_json() const;
 };
 
-// USD for the billable checks among `checks`, priced from `model`'s token pricing. Throws
-// std::runtime_error when the pricing cannot price them.
-double estimate_cost(const std::vector<CheckDef>& checks, const nlohmann::json* model);
-
 // One billable check's planned calls and what they cost at the model's listed prices.
 struct PlannedCost {
   std::string check, model;
-  double calls = 0, input_tokens = 0, output_tokens = 0;
+  double calls = 0;
+  std::string each;  // what one call is billed for: "40 input + 32 output tokens", "1 image", ...
   double usd = 0;
+  bool if_accepted = false;  // a refusal: it costs this only if the server accepts what it should refuse
 };
 
-// The cost of the billable checks, each priced with `model`. Throws std::runtime_error when a
-// check cannot be priced: no model, or a price it needs that is missing, not a number or not
-// positive (an unknown price is never taken for free).
-std::vector<PlannedCost> plan_costs(const std::vector<CheckDef>& checks, const nlohmann::json* model);
+// `check`'s planned calls priced with `model`'s registry pricing. Throws std::runtime_error when
+// they cannot be: the plan has no quantity for the model's pricing method, or a price it needs is
+// missing, not a number or not positive (an unknown price is never taken for free).
+PlannedCost plan_cost(const CheckDef& check, const nlohmann::json& model);
 
 struct RunHooks {
   std::function<void(double usd, const std::vector<PlannedCost>& plan)> estimated;

@@ -62,7 +62,7 @@ bool is_list(const Exchange& e) { return e.method == "GET" && e.path == "/api/ai
 }  // namespace
 
 TEST_CASE("the readonly and mock profiles pass against the mock over loopback") {
-  oxen::test::TestServer server;
+  oxen::test::TestServer server(oxen::test::real_clock_config());
   for (const char* profile : {"readonly", "mock"}) {
     RunOptions options;
     options.profile = profile;
@@ -270,14 +270,14 @@ size_t frame_at(const std::string& raw, size_t n) {
 }  // namespace
 
 TEST_CASE("the full profile refuses to run unless --max-cost covers the estimate") {
-  oxen::test::TestServer server;
+  oxen::test::TestServer server(oxen::test::real_clock_config());
   RunOptions o;
   o.profile = "full";
   CHECK_THROWS_WITH_AS(run(server.base_url() + "/api", o), doctest::Contains("not covered by --max-cost"),
                        std::runtime_error);
   o.max_cost = 0.0000001;
   CHECK_THROWS_AS(run(server.base_url() + "/api", o), std::runtime_error);
-  o.max_cost = 1.0;
+  o.max_cost = 10.0;  // the refusals' worst case: what they would cost if the server accepted them
   auto report = run(server.base_url() + "/api", o);
   INFO(summary(report));
   CHECK(report.count(Status::failed) == 0);
@@ -394,11 +394,13 @@ TEST_CASE("the cost guard prices only with known, positive prices") {
   // The plan names each billable call.
   auto checks = oxen::conformance::select_checks(chat_only());
   json model = {{"id", "m"}, {"pricing", {{"method", "token"}, {"input_cost_per_token", 1e-6}, {"output_cost_per_token", 2e-6}}}};
-  auto plan = oxen::conformance::plan_costs(checks, &model);
-  REQUIRE(plan.size() == checks.size());
-  for (const auto& p : plan) {
+  for (const auto& c : checks) {
+    CAPTURE(c.id);
+    auto p = oxen::conformance::plan_cost(c, model);
     CHECK(p.model == "m");
-    CHECK(p.usd == doctest::Approx(p.calls * (p.input_tokens * 1e-6 + p.output_tokens * 2e-6)));
+    const double calls = c.plan.value("calls", 1.0);
+    CHECK(p.calls == calls);
+    CHECK(p.usd == doctest::Approx(calls * (c.plan["input_tokens"].get<double>() * 1e-6 + c.plan["output_tokens"].get<double>() * 2e-6)));
     CHECK(p.usd > 0);
   }
 }
@@ -471,4 +473,87 @@ TEST_CASE("streams that ignore what the request asked for") {
     });
     expect_only(run(drift.base_url(), chat_only()), "chat.stream.tools", "", "tool_choice");
   }
+}
+
+TEST_CASE("a server that accepts what the docs refuse fails the rule check that names it, and only that one") {
+  RunOptions rules;
+  rules.profile = "mock";  // the not-active rules too; the mock never bills
+  rules.only = {"rules."};
+  auto accepting = [](const std::string& path) {
+    return [path](Exchange& e) {
+      if (e.method == "POST" && e.path == path && e.status == 400) {
+        e.status = 200;
+        e.body = {{"images", json::array({{{"url", "http://127.0.0.1/x.png"}}})}};
+      }
+    };
+  };
+  SUBCASE("the mock's refusals pass") {
+    DriftServer drift({}, oxen::test::real_clock_config());
+    auto report = run(drift.base_url(), rules);
+    INFO(summary(report));
+    CHECK(report.count(Status::failed) == 0);
+    CHECK(report.count(Status::skipped) == 0);
+    CHECK(report.results.size() == 13);
+  }
+  SUBCASE("an edit without a source image answered with a picture") {
+    DriftServer drift(accepting("/api/ai/images/edit"), oxen::test::real_clock_config());
+    expect_only(run(drift.base_url(), rules), "rules.images.edit.source_required", "", "refused");
+  }
+  SUBCASE("the documented text reworded") {
+    DriftServer drift(
+        [](Exchange& e) {
+          if (e.method == "POST" && e.path == "/api/ai/videos/generate" && e.status == 400 && e.raw.find("target_fps") != std::string::npos)
+            e.body["error"]["detail"] = "/target_fps: Expected number less than or equal to 60";
+        },
+        oxen::test::real_clock_config());
+    expect_only(run(drift.base_url(), rules), "rules.videos.target_fps", "/error", "error_text");
+  }
+  SUBCASE("a queued job that breaks a rule succeeds") {
+    DriftServer drift(
+        [](Exchange& e) {
+          if (e.method == "GET" && e.path.rfind("/api/ai/queue/", 0) == 0 && e.body.value("status", "") == "failed") {
+            e.body["status"] = "succeeded";
+            e.body["error_message"] = nullptr;
+            e.body["result_url"] = "http://127.0.0.1/x.png";
+          }
+        },
+        oxen::test::real_clock_config());
+    expect_only(run(drift.base_url(), rules), "rules.queue.prompt_empty", "/status", "refused");
+  }
+  SUBCASE("a custom model that is not deployed still answers") {
+    DriftServer drift(accepting("/api/ai/images/generate"), oxen::test::real_clock_config());
+    auto report = run(drift.base_url(), rules);
+    INFO(summary(report));
+    // Both image-generation refusals are caught, each by its own rule; the rest pass.
+    for (const auto& c : report.results)
+      CHECK_MESSAGE((c.status == Status::failed) == (c.id == "rules.images.prompt_empty" || c.id == "rules.not_active.images"), c.id);
+  }
+}
+
+TEST_CASE("media checks are priced per image and per output second, at the dearest listed rate") {
+  const auto& edit = oxen::conformance::catalog_entry("rules.images.edit.source_required");
+  json per_image = {{"id", "i"}, {"pricing", {{"method", "per_image"}, {"cost_per_image", 0.02}}}};
+  CHECK(oxen::conformance::plan_cost(edit, per_image).usd == doctest::Approx(0.02));
+  per_image["pricing"]["cost_per_image_grid"] = {{"high", {{"4K", 0.5}}}};
+  CHECK(oxen::conformance::plan_cost(edit, per_image).usd == doctest::Approx(0.5));
+  CHECK(oxen::conformance::plan_cost(edit, per_image).if_accepted);
+
+  const auto& kling = oxen::conformance::catalog_entry("rules.videos.duration_total");  // 2 output seconds
+  json per_second = {{"id", "v"}, {"pricing", {{"method", "per_video_output_second"}, {"cost_per_second", 0.1},
+                                               {"cost_per_second_with_audio", 0.3}, {"cost_per_second_high_res", nullptr}}}};
+  CHECK(oxen::conformance::plan_cost(kling, per_second).usd == doctest::Approx(0.6));
+  CHECK(oxen::conformance::plan_cost(kling, per_second).each == "2 output seconds");
+  for (const json& bad : {json("0.3"), json(-1)}) {
+    json p = per_second;
+    p["pricing"]["cost_per_second_with_audio"] = bad;
+    CHECK_THROWS_WITH_AS(oxen::conformance::plan_cost(kling, p), doctest::Contains("is not a price"), std::runtime_error);
+  }
+  for (const json& bad : {json(nullptr), json(0), json("0.1")}) {
+    json p = per_second;
+    p["pricing"]["cost_per_second"] = bad;
+    CHECK_THROWS_WITH_AS(oxen::conformance::plan_cost(kling, p), doctest::Contains("has no positive cost_per_second"), std::runtime_error);
+  }
+  // A plan without the quantity the model is billed by cannot be priced.
+  json tokens = {{"id", "t"}, {"pricing", {{"method", "token"}, {"input_cost_per_token", 1e-6}, {"output_cost_per_token", 1e-6}}}};
+  CHECK_THROWS_WITH_AS(oxen::conformance::plan_cost(kling, tokens), doctest::Contains("the plan has no input_tokens"), std::runtime_error);
 }

@@ -28,7 +28,8 @@ using Perturbation = std::function<void(Exchange&)>;
 
 class DriftServer {
  public:
-  explicit DriftServer(Perturbation perturb = {}) : perturb_(std::move(perturb)) {
+  explicit DriftServer(Perturbation perturb = {}, mock::Config config = test_config())
+      : mock_(std::move(config)), perturb_(std::move(perturb)) {
     auto handler = [this](const httplib::Request& req, httplib::Response& res) { forward(req, res); };
     server_.Get(".*", handler);
     server_.Post(".*", handler);

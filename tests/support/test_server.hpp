@@ -22,6 +22,14 @@ inline mock::Config test_config() {
   return c;
 }
 
+// For tests where time must pass on its own, as for a client that cannot drive the clock (the
+// conformance harness following a queued job).
+inline mock::Config real_clock_config() {
+  mock::Config c = test_config();
+  c.clock_mode = mock::Clock::Mode::real;
+  return c;
+}
+
 class TestServer {
  public:
   explicit TestServer(mock::Config config = test_config(), mock::Fixtures fixtures = mock::Fixtures::load())

@@ -61,7 +61,13 @@ TEST_CASE("parse_base_url keeps the path prefix and refuses credentials") {
 
 TEST_CASE("a catalog entry that contradicts schemas/openapi.json is refused") {
   auto entry = [](std::string endpoint, std::string profile, std::string cost) {
-    return CheckDef{"x.check", "t", std::move(endpoint), std::move(profile), std::move(cost), {}, ""};
+    CheckDef c;
+    c.id = "x.check";
+    c.title = "t";
+    c.endpoint = std::move(endpoint);
+    c.profile = std::move(profile);
+    c.cost_class = std::move(cost);
+    return c;
   };
   CheckDef ok = entry("GET /ai/models/{model}?x=1", "readonly", "free");
   bind_operation(ok);
