@@ -437,6 +437,7 @@ void check_delete(Session& s, Outcome& out) {
 }  // namespace
 
 void add_chat_checks(std::map<std::string, CheckFn>& fns);
+void add_media_checks(std::map<std::string, CheckFn>& fns);
 void add_rule_checks(std::map<std::string, CheckFn>& fns);
 
 const std::map<std::string, CheckFn>& check_functions() {
@@ -456,6 +457,7 @@ const std::map<std::string, CheckFn>& check_functions() {
       {"mock.delete", check_delete},
     };
     add_chat_checks(f);
+    add_media_checks(f);
     add_rule_checks(f);
     return f;
   }();

@@ -106,10 +106,9 @@ int cmd_record(RunArgs& a, const std::string& out_dir, Io io) {
   try {
     if (key.empty()) throw std::runtime_error("no API key: pass --api-key or set OXEN_API_KEY");
     ApiClient client(parse_base_url(a.base_url), key, HttpOptions{a.timeout, a.ca_file, a.stream_budget});
-    a.options.profile = "readonly";
     auto report = run_and_print(client, a.options, io, key);
     std::filesystem::create_directories(out_dir);
-    auto snap = make_snapshot(client.base().to_string(), client.exchanges(), key);
+    auto snap = make_snapshot(client.base().to_string(), a.options.profile, client.exchanges(), key);
     write_file(out_dir + "/snapshot.json", report_json_text(snap), key);
     auto models = snapshot_models_fixture(snap);
     if (!models.is_null()) {
@@ -177,8 +176,12 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
 
   RunArgs rec_args;
   std::string out_dir;
-  auto* record = app.add_subcommand("record", "Run the readonly checks and save the answers as a snapshot");
+  auto* record = app.add_subcommand("record", "Run a profile's checks and save the answers as a snapshot");
   add_connection_options(record, rec_args);
+  record->add_option("--profile", rec_args.options.profile, "readonly (default) | full | mock")
+      ->check(CLI::IsMember({"readonly", "full", "mock"}));
+  double rec_max_cost = -1;
+  record->add_option("--max-cost", rec_max_cost, "USD the full profile may spend");
   record->add_option("--out", out_dir, "Folder for snapshot.json, models.json and report.json")->required();
 
   std::string snap_a, snap_b;
@@ -236,7 +239,10 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
     if (max_cost >= 0) run_args.options.max_cost = max_cost;
     return cmd_run(run_args, io);
   }
-  if (*record) return cmd_record(rec_args, out_dir, io);
+  if (*record) {
+    if (rec_max_cost >= 0) rec_args.options.max_cost = rec_max_cost;
+    return cmd_record(rec_args, out_dir, io);
+  }
   if (*client) return run_client(client_opts, io.out, io.err);
   if (*validate) {
     try {

@@ -63,6 +63,20 @@ std::string url_encode(const std::string& s) {
   return out;
 }
 
+std::string url_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 ApiClient::ApiClient(BaseUrl base, std::string api_key, HttpOptions options)
     : base_(std::move(base)), key_(std::move(api_key)), options_(std::move(options)) {}
 
@@ -145,7 +159,7 @@ HttpResult ApiClient::send(const std::string& method, const std::string& path, c
     out.headers[lower] = value;
   }
   std::lock_guard lock(mutex_);
-  exchanges_.push_back(Exchange{method, path, out.status, out.content_type, out.body});
+  exchanges_.push_back(Exchange{method, path, out.status, out.content_type, out.body, body});
   return out;
 }
 
@@ -194,7 +208,7 @@ HttpResult ApiClient::stream(const std::string& path, const std::string& body,
   }
   out.ok = true;
   std::lock_guard lock(mutex_);
-  exchanges_.push_back(Exchange{"POST", path, out.status, out.content_type, out.body});
+  exchanges_.push_back(Exchange{"POST", path, out.status, out.content_type, out.body, body});
   return out;
 }
 

@@ -45,6 +45,7 @@ struct Exchange {
   int status = 0;
   std::string content_type;
   std::string body;
+  std::string request_body;  // what was sent ("" for a GET)
 };
 
 struct HttpOptions {
@@ -94,5 +95,7 @@ class ApiClient {
 
 // Percent-encodes a path segment or query value.
 std::string url_encode(const std::string& s);
+// %XX escapes decoded (a path segment: '+' stays '+').
+std::string url_decode(const std::string& s);
 
 }  // namespace oxen::conformance

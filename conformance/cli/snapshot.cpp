@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "api_document.hpp"
 #include "findings.hpp"
 #include "report.hpp"
 #include "text.hpp"
@@ -52,20 +53,14 @@ bool volatile_value(const std::string& s) {
   return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || std::regex_match(s, iso);
 }
 
-// Endpoint template of a path: ids and query values generalised.
+// Endpoint template of a path: the operation's path template (schemas/openapi.json), and the
+// names of the query parameters without their values.
 std::string endpoint_of(const std::string& method, const std::string& path, int status) {
   std::string p = path.substr(0, path.find('?'));
   std::string query = path.find('?') == std::string::npos ? "" : path.substr(path.find('?') + 1);
   std::string tmpl = p;
-  if (p.rfind("/ai/models/", 0) == 0 && p != "/ai/models/search") {
-    std::string rest = p.substr(11);
-    std::string action;
-    for (const char* a : {"/activate", "/deactivate"}) {
-      std::string s = a;
-      if (rest.size() > s.size() && rest.compare(rest.size() - s.size(), s.size(), s) == 0) action = s;
-    }
-    tmpl = "/ai/models/{id}" + action;
-  }
+  if (const Operation* op = ApiDocument::builtin().match(method, "/api" + p); op && op->path.rfind("/api", 0) == 0)
+    tmpl = op->path.substr(4);
   if (!query.empty()) {
     std::string names;
     std::stringstream qs(query);
@@ -103,15 +98,6 @@ std::string join(const std::set<std::string>& s) {
   return out;
 }
 
-std::map<std::string, Shape> shapes_of(const json& snapshot) {
-  std::map<std::string, Shape> out;
-  for (const auto& e : snapshot.value("exchanges", json::array())) {
-    std::string ep = endpoint_of(e.value("method", ""), e.value("path", ""), e.value("status", 0));
-    if (e.contains("body") && !e["body"].is_string()) collect(e["body"], "", "", out[ep]);
-  }
-  return out;
-}
-
 json listed_models(const json& snapshot) {
   for (const auto& e : snapshot.value("exchanges", json::array()))
     if (e.value("method", "") == "GET" && e.value("path", "") == "/ai/models" && e.value("status", 0) == 200 &&
@@ -120,16 +106,116 @@ json listed_models(const json& snapshot) {
   return nullptr;
 }
 
+std::map<std::string, json> models_by_id(const json& list) {
+  std::map<std::string, json> out;
+  if (list.is_array())
+    for (const auto& m : list)
+      if (m.is_object() && m.contains("id") && m["id"].is_string()) out[m["id"]] = m;
+  return out;
+}
+
+// The model a /ai/models/{id}[/action] path is about, or "" for any other path.
+std::string model_of_path(const std::string& path) {
+  std::string p = path.substr(0, path.find('?'));
+  if (p.rfind("/ai/models/", 0) != 0 || p == "/ai/models/search") return "";
+  p = p.substr(11);
+  for (const std::string action : {"/activate", "/deactivate"})
+    if (p.size() > action.size() && p.compare(p.size() - action.size(), action.size(), action) == 0)
+      p.resize(p.size() - action.size());
+  return url_decode(p);
+}
+
+// Shapes per endpoint, over the models both snapshots list (`keep`): a model that comes or goes
+// is one model_added/model_removed line, not also the fields and values only it had.
+std::map<std::string, Shape> shapes_of(const json& snapshot, const std::set<std::string>& keep) {
+  std::map<std::string, Shape> out;
+  for (const auto& e : snapshot.value("exchanges", json::array())) {
+    const std::string path = e.value("path", "");
+    if (const auto model = model_of_path(path); !model.empty() && !keep.count(model)) continue;
+    if (!e.contains("body") || e["body"].is_string()) continue;
+    json body = e["body"];
+    if (body.is_object() && body.contains("data") && body["data"].is_array()) {
+      json kept = json::array();
+      for (const auto& m : body["data"])
+        if (!m.is_object() || !m.contains("id") || !m["id"].is_string() || keep.count(m["id"].get<std::string>()))
+          kept.push_back(m);
+      body["data"] = std::move(kept);
+    }
+    collect(body, "", "", out[endpoint_of(e.value("method", ""), path, e.value("status", 0))]);
+  }
+  return out;
+}
+
+// Answers the mock computes from its seed: chat and media content. Between two snapshots of the
+// mock profile they are compared by value, request by request, so that a changed --seed shows.
+bool seeded(const json& e) {
+  const std::string path = e.value("path", "");
+  return e.value("method", "") == "POST" && e.value("status", 0) == 200 && e.contains("request") &&
+         (path == "/ai/chat/completions" || path.rfind("/ai/images/", 0) == 0 || path.rfind("/ai/videos/", 0) == 0);
+}
+
+// The seeded part of an answer: message contents and media, without ids and timestamps.
+json seeded_content(const json& body) {
+  json out = json::object();
+  if (!body.is_object()) return out;
+  if (body.contains("choices") && body["choices"].is_array())
+    for (const auto& c : body["choices"])
+      if (c.is_object()) out["choices"].push_back(c.value("message", json()));
+  for (const char* media : {"images", "videos", "data"})
+    if (body.contains(media)) out[media] = body[media];
+  return out;
+}
+
+void diff_seeded(const json& a, const json& b, std::vector<DriftItem>& out) {
+  if (a.value("profile", "") != "mock" || b.value("profile", "") != "mock") return;
+  auto key = [](const json& e) { return e.value("path", "") + " " + e["request"].dump(); };
+  std::map<std::string, json> answers;
+  for (const auto& e : a.value("exchanges", json::array()))
+    if (seeded(e)) answers.emplace(key(e), seeded_content(e.value("body", json())));
+  for (const auto& e : b.value("exchanges", json::array())) {
+    if (!seeded(e)) continue;
+    auto it = answers.find(key(e));
+    if (it == answers.end()) continue;
+    if (it->second != seeded_content(e.value("body", json())))
+      out.push_back({"content_changed", "POST " + e.value("path", "") + " 200",
+                     "the same request answered other content (" + shorten(e["request"].dump(), 80) + ")"});
+    answers.erase(it);  // one line per request, even when it was sent twice
+  }
+}
+
+void diff_models(const json& a, const json& b, std::vector<DriftItem>& out) {
+  auto ma = models_by_id(listed_models(a)), mb = models_by_id(listed_models(b));
+  if (ma.empty() || mb.empty()) return;
+  for (const auto& [id, m] : ma)
+    if (!mb.count(id)) out.push_back({"model_removed", id, ""});
+  for (const auto& [id, m] : mb)
+    if (!ma.count(id)) out.push_back({"model_added", id, ""});
+  for (const auto& [id, m] : ma) {
+    auto it = mb.find(id);
+    if (it == mb.end()) continue;
+    for (const auto& [field, kind] : {std::pair{"endpoint", "endpoint_changed"}, {"capabilities", "capabilities_changed"},
+                                      {"pricing", "pricing_changed"}}) {
+      json va = m.value(field, json()), vb = it->second.value(field, json());
+      if (va != vb) out.push_back({kind, id, va.dump() + " -> " + vb.dump()});
+    }
+  }
+}
+
 }  // namespace
 
-json make_snapshot(const std::string& base_url, const std::vector<Exchange>& exchanges, const std::string& secret) {
-  json snap = {{"format", "oxen-conformance-snapshot/1"}, {"base_url", base_url}, {"exchanges", json::array()}};
+json make_snapshot(const std::string& base_url, const std::string& profile, const std::vector<Exchange>& exchanges,
+                   const std::string& secret) {
+  json snap = {{"format", "oxen-conformance-snapshot/1"}, {"base_url", base_url}, {"profile", profile}, {"exchanges", json::array()}};
   for (const auto& e : exchanges) {
     json body = json::parse(e.body, nullptr, false);
     json entry = {{"method", e.method},
                   {"path", redact(e.path, secret)},
                   {"status", e.status},
                   {"content_type", e.content_type}};
+    if (!e.request_body.empty()) {
+      json request = json::parse(e.request_body, nullptr, false);
+      entry["request"] = request.is_discarded() ? json(redact(e.request_body, secret)) : redact_json(std::move(request), secret);
+    }
     entry["body"] = body.is_discarded() ? json(redact(e.body, secret)) : redact_json(std::move(body), secret);
     snap["exchanges"].push_back(std::move(entry));
   }
@@ -159,7 +245,13 @@ std::string DriftItem::line() const { return kind + " " + where + (detail.empty(
 
 std::vector<DriftItem> diff_snapshots(const json& a, const json& b) {
   std::vector<DriftItem> out;
-  auto sa = shapes_of(a), sb = shapes_of(b);
+  std::set<std::string> common;
+  {
+    auto ma = models_by_id(listed_models(a)), mb = models_by_id(listed_models(b));
+    for (const auto& [id, m] : ma)
+      if (mb.count(id)) common.insert(id);
+  }
+  auto sa = shapes_of(a, common), sb = shapes_of(b, common);
   for (const auto& [ep, shape] : sa)
     if (!sb.count(ep)) out.push_back({"endpoint_removed", ep, "answered in A only"});
   for (const auto& [ep, shape] : sb)
@@ -193,24 +285,8 @@ std::vector<DriftItem> diff_snapshots(const json& a, const json& b) {
         if (!it->second.count(v)) out.push_back({"enum_value_removed", ep + " " + ptr, json(v).dump()});
     }
   }
-  json la = listed_models(a), lb = listed_models(b);
-  if (la.is_array() && lb.is_array()) {
-    std::map<std::string, json> ma, mb;
-    for (const auto& m : la)
-      if (m.is_object() && m.contains("id") && m["id"].is_string()) ma[m["id"]] = m;
-    for (const auto& m : lb)
-      if (m.is_object() && m.contains("id") && m["id"].is_string()) mb[m["id"]] = m;
-    for (const auto& [id, m] : ma)
-      if (!mb.count(id)) out.push_back({"model_removed", id, ""});
-    for (const auto& [id, m] : mb)
-      if (!ma.count(id)) out.push_back({"model_added", id, ""});
-    for (const auto& [id, m] : ma) {
-      auto it = mb.find(id);
-      if (it == mb.end()) continue;
-      json pa = m.value("pricing", json()), pb = it->second.value("pricing", json());
-      if (pa != pb) out.push_back({"pricing_changed", id, pa.dump() + " -> " + pb.dump()});
-    }
-  }
+  diff_models(a, b, out);
+  diff_seeded(a, b, out);
   return out;
 }
 

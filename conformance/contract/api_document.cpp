@@ -184,6 +184,53 @@ const Operation* ApiDocument::find(std::string_view method, std::string_view pat
   return nullptr;
 }
 
+namespace {
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+// Whether template segments t[i..] match path segments p[j..]; counts literal segments matched.
+bool matches(const Operation& op, const std::vector<std::string_view>& t, size_t i, const std::vector<std::string_view>& p,
+             size_t j, int& literals) {
+  if (i == t.size()) return j == p.size();
+  if (j == p.size()) return false;
+  const auto seg = t[i];
+  if (seg.size() < 2 || seg.front() != '{' || seg.back() != '}') {
+    if (seg != p[j] || !matches(op, t, i + 1, p, j + 1, literals)) return false;
+    ++literals;
+    return true;
+  }
+  if (p[j].empty()) return false;
+  const std::string name(seg.substr(1, seg.size() - 2));
+  const bool multi = std::find(op.multi_segment_params.begin(), op.multi_segment_params.end(), name) != op.multi_segment_params.end();
+  for (size_t end = j + 1; end <= (multi ? p.size() : j + 1); ++end)
+    if (matches(op, t, i + 1, p, end, literals)) return true;
+  return false;
+}
+
+}  // namespace
+
+const Operation* ApiDocument::match(std::string_view method, std::string_view path) const {
+  const auto wanted = segments(path);
+  const Operation* best = nullptr;
+  int best_literals = -1;
+  for (const auto& op : operations_) {
+    int literals = 0;
+    if (op.method == method && matches(op, segments(op.path), 0, wanted, 0, literals) && literals > best_literals)
+      best = &op, best_literals = literals;
+  }
+  return best;
+}
+
 const ApiDocument& ApiDocument::builtin() {
   static const ApiDocument doc = [] {
     for (const auto& file : embedded_schemas())

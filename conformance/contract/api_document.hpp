@@ -57,6 +57,9 @@ class ApiDocument {
   // The operation declared at `method` and `path`, a path as the document writes it (parameter
   // names do not matter: "/api/ai/models/{model}" finds "/api/ai/models/{id}").
   const Operation* find(std::string_view method, std::string_view path) const;
+  // The operation a request for a concrete `path` ("/api/ai/queue/3f2c...") is for: the most
+  // literal template that matches, a multi-segment parameter taking one or more segments.
+  const Operation* match(std::string_view method, std::string_view path) const;
   const nlohmann::json& document() const { return document_; }
 
  private:

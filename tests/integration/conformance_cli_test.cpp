@@ -2,6 +2,7 @@
 // exit codes, the summary line, reports, recordings, and the API key never written anywhere.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -211,6 +212,70 @@ TEST_CASE("record and diff: a snapshot, a fixture, and shape-level drift") {
   CHECK(d.out.find("model_removed " + builtin.back()["id"].get<std::string>()) != std::string::npos);
   CHECK(d.out.find("created") == std::string::npos);
   CHECK(cli({"diff", (dir / "a").string(), (dir / "missing").string()}).code == 2);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("record and diff: a removed model is one line, model changes are named, and a changed --seed shows in the mock profile") {
+  auto dir = fresh_dir("record-profiles");
+  auto record = [&](const std::string& url, const std::string& name, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"record", "--base-url", url, "--api-key", "k", "--out", (dir / name).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = cli(args);
+    INFO(r.out << r.err);
+    return r.code;
+  };
+  auto diff_lines = [&](const std::string& a, const std::string& b) {
+    auto r = cli({"diff", (dir / a).string(), (dir / b).string()});
+    INFO(r.out << r.err);
+    std::vector<std::string> lines;
+    std::istringstream in(r.out);
+    for (std::string l; std::getline(in, l);)
+      if (!l.empty() && l.find(" difference") == std::string::npos) lines.push_back(l);
+    return lines;
+  };
+  const std::string gone = "oxen:acme/broken-lora";  // the only model in an `error` deployment
+  {
+    oxen::test::TestServer server(oxen::test::real_clock_config());
+    CHECK(record(server.base_url() + "/api", "ro") == 0);
+    CHECK(record(server.base_url() + "/api", "mock-a", {"--profile", "mock"}) == 0);
+  }
+  {
+    auto config = oxen::test::real_clock_config();
+    config.seed = 99;
+    oxen::test::TestServer server(config);
+    CHECK(record(server.base_url() + "/api", "mock-b", {"--profile", "mock"}) == 0);
+  }
+  {
+    DriftServer drift([&](Exchange& e) {
+      if (e.method == "GET" && e.path.rfind("/api/ai/models", 0) == 0 && e.status == 200 && e.body.contains("data")) {
+        json kept = json::array();
+        for (auto& m : e.body["data"]) {
+          if (m["id"] == gone) continue;
+          if (m["id"] == "gpt-4o") m["capabilities"]["output"] = json::array({"text", "audio"});
+          if (m["id"] == "flux-2-dev") m["endpoint"] = "/images/edit";
+          kept.push_back(m);
+        }
+        e.body["data"] = kept;
+      }
+    });
+    record(drift.base_url(), "ro-b");  // some checks fail against the changed list; the recording is made
+  }
+  auto models = diff_lines("ro", "ro-b");
+  CHECK(std::count(models.begin(), models.end(), "model_removed " + gone) == 1);
+  CHECK(std::any_of(models.begin(), models.end(), [](const std::string& l) { return l.rfind("capabilities_changed gpt-4o: ", 0) == 0; }));
+  CHECK(std::any_of(models.begin(), models.end(),
+                    [](const std::string& l) { return l == "endpoint_changed flux-2-dev: \"/images/generate\" -> \"/images/edit\""; }));
+  // Nothing else names the removed model: not its fields, not its values, not its retrieve.
+  for (const auto& l : models) CHECK_MESSAGE((l.find("broken-lora") == std::string::npos || l == "model_removed " + gone), l);
+
+  auto seeds = diff_lines("mock-a", "mock-b");
+  CHECK(std::any_of(seeds.begin(), seeds.end(), [](const std::string& l) { return l.rfind("content_changed POST /ai/chat/completions 200", 0) == 0; }));
+  CHECK(std::any_of(seeds.begin(), seeds.end(), [](const std::string& l) { return l.rfind("content_changed POST /ai/images/generate 200", 0) == 0; }));
+  // The same seed twice: no content change.
+  CHECK(diff_lines("mock-a", "mock-a").empty());
+  // A readonly snapshot has no seeded answers to compare.
+  auto ro = json::parse(slurp(dir / "ro" / "snapshot.json"));
+  CHECK(ro["profile"] == "readonly");
   fs::remove_all(dir);
 }
 

@@ -86,3 +86,19 @@ TEST_CASE("a document the project cannot serve is refused with the place") {
                 {"paths", {{"/a", {{"get", {{"operationId", "x"}}}}}, {"/b", {{"get", {{"operationId", "x"}}}}}}}};
   CHECK(message(twice) == "openapi: get /b: operationId x is used twice");
 }
+
+TEST_CASE("a concrete request path matches its operation, most literal first, ids with '/' included") {
+  const auto& doc = ApiDocument::builtin();
+  auto id_of = [&](const char* method, const char* path) {
+    const auto* op = doc.match(method, path);
+    return op ? op->id : std::string("none");
+  };
+  CHECK(id_of("GET", "/api/ai/models/search") == doc.find("GET", "/api/ai/models/search")->id);
+  CHECK(id_of("GET", "/api/ai/models/gpt-4o") == "getModel");
+  CHECK(id_of("GET", "/api/ai/models/oxen:acme/support-bot") == "getModel");
+  CHECK(id_of("POST", "/api/ai/models/oxen:acme/support-bot/activate") == doc.find("POST", "/api/ai/models/{id}/activate")->id);
+  CHECK(id_of("GET", "/api/ai/queue/1f00a491-7eea-4c22-9fe4-ffe7e4f33f57") == doc.find("GET", "/api/ai/queue/{id}")->id);
+  CHECK(id_of("GET", "/api/ai/queue/a/b") == "none");  // a one-segment parameter takes one segment
+  CHECK(id_of("PATCH", "/api/ai/models/gpt-4o") == "none");
+  CHECK(id_of("GET", "/api/ai/nowhere") == "none");
+}

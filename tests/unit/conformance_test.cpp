@@ -259,6 +259,7 @@ TEST_CASE("diff_snapshots reports shape drift and masks volatile values") {
       "enum_value_added GET /ai/models 200 /data/*/endpoint: \"/audio/generate\"",
       "model_removed m-3",
       "model_added m-new",
+      "endpoint_changed m-1: \"/chat/completions\" -> \"/audio/generate\"",
       "pricing_changed m-2: {\"input_cost_per_token\":0.1,\"method\":\"token\",\"output_cost_per_token\":0.2} -> "
       "{\"input_cost_per_token\":0.3,\"method\":\"token\",\"output_cost_per_token\":0.2}"};
   CHECK(lines == expected);
