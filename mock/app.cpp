@@ -15,7 +15,7 @@ MockApp::MockApp(Config config, Fixtures fixtures)
     : config_(std::move(config)),
       fixtures_(std::move(fixtures)),
       clock_(config_.clock_mode, config_.clock_start_ms),
-      journal_(config_.journal_capacity, config_.journal_body_cap),
+      journal_(config_.journal_capacity, config_.journal_body_cap, config_.journal_feed),
       errors_(fixtures_.errors),
       media_(std::make_shared<MediaServices>(config_, clock_, fixtures_, errors_)),
       worlds_(fixtures_, clock_, config_, errors_),

@@ -33,6 +33,7 @@ struct Config {
 
   size_t journal_capacity = 1000;
   size_t journal_body_cap = 64 * 1024;
+  size_t journal_feed = 0;  // unread entries GET /__admin/requests/feed holds for its reader; 0: off
   size_t max_body_bytes = 32 * 1024 * 1024;
   size_t max_json_depth = 256;
   size_t max_headers = 100;            // header fields per request; beyond, 431

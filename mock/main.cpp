@@ -44,7 +44,8 @@ void group_options(CLI::App& cli) {
   const std::pair<const char*, std::vector<const char*>> groups[] = {
       {"Serving", {"--host", "--port", "--fixtures", "--seed", "--api-key", "--log", "--clock", "--self-check",
                    "--config"}},
-      {"Test control", {"--no-admin", "--admin-token", "--rate-limit", "--state-file", "--max-namespaces"}},
+      {"Test control",
+       {"--no-admin", "--admin-token", "--rate-limit", "--journal-feed", "--state-file", "--max-namespaces"}},
       {"Chat", {"--chat-completion-tokens", "--chat-first-token-ms", "--chat-tokens-per-second"}},
       {"Media and queue", {"--image-size", "--image-latency-ms", "--video-latency-ms", "--legacy-media-url-keys",
                            "--max-num-generations", "--image-job-ms", "--video-job-ms", "--image-job-queued-ms",
@@ -130,6 +131,11 @@ int main(int argc, char** argv) {
       ->check([](const std::string& v) {
         return parse_rate(v) > 0 ? std::string() : std::string("expected N/s with N > 0");
       });
+  cli.add_option("--journal-feed", config.journal_feed,
+                 "Hold up to N journal entries, of every namespace, until GET /__admin/requests/feed "
+                 "has read them (for oxen-conformance client); 0: off")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{0}, size_t{10000000}));
   cli.add_option("--state-file", config.state_file,
                  "Keep registry, deployment and queue state in FILE across restarts");
   cli.add_option("--max-namespaces", config.max_namespaces,

@@ -200,6 +200,10 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
   client->add_option("--mock", client_opts.mock_binary, "The oxen-mock program (default: $OXEN_MOCK, next to this one, PATH)");
   client->add_option("--clock", client_opts.clock, "The mock's clock: real or manual")->check(CLI::IsMember({"real", "manual"}));
   client->add_option("--api-key", client_opts.api_key, "Key handed to the command in OXEN_API_KEY");
+  client->add_flag("--strict", client_opts.strict, "Undeclared query parameters and body members are failures");
+  client->add_option("--journal-feed", client_opts.journal_feed,
+                     "Requests the mock may hold until they are read (1 to 10000000); beyond, exit 2")
+      ->check(CLI::Range(size_t{1}, size_t{10000000}));
   client->add_option("command", client_opts.command, "The command, after --")->required();
 
   // A first word that is not an option must name a subcommand.

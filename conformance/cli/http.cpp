@@ -158,6 +158,7 @@ HttpResult ApiClient::send(const std::string& method, const std::string& path, c
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers[lower] = value;
   }
+  if (!options_.keep_exchanges) return out;
   std::lock_guard lock(mutex_);
   exchanges_.push_back(Exchange{method, path, out.status, out.content_type, out.body, body});
   return out;
@@ -207,6 +208,7 @@ HttpResult ApiClient::stream(const std::string& path, const std::string& body,
     return out;
   }
   out.ok = true;
+  if (!options_.keep_exchanges) return out;
   std::lock_guard lock(mutex_);
   exchanges_.push_back(Exchange{"POST", path, out.status, out.content_type, out.body, body});
   return out;

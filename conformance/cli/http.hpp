@@ -52,6 +52,7 @@ struct HttpOptions {
   double timeout_s = 30;         // connect, read and write timeout (the longest silence)
   std::string ca_file;           // "" = system CA store
   double stream_budget_s = 120;  // the longest a whole stream may take, however lively
+  bool keep_exchanges = true;    // keep every request/response for exchanges(); off for a poller
 };
 
 class ApiClient {

@@ -69,6 +69,7 @@ struct Reader {
       const json& p = local(raw);
       if (p.value("in", "") == "path" && flag(p, "x-oxen-multi-segment"))
         op.multi_segment_params.push_back(p.at("name").get<std::string>());
+      if (p.value("in", "") == "query") op.query_params.push_back(text(p, "name"));
     }
   }
 

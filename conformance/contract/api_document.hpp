@@ -20,6 +20,7 @@ struct Operation {
   std::string method;  // "GET", "POST", "DELETE", ...
   std::string path;    // as the document writes it: "/api/ai/models/{id}"
   std::vector<std::string> multi_segment_params;  // path parameters that may contain '/'
+  std::vector<std::string> query_params;          // names of the declared query parameters
 
   std::string request_schema;  // schema of the JSON body ("" = the operation takes none)
   bool json_body = false;

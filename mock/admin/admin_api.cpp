@@ -1,5 +1,8 @@
 #include "admin_api.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "../app.hpp"
 
 namespace oxen::mock {
@@ -34,6 +37,37 @@ nlohmann::json journal_json(const Journal& journal, const Context& ctx) {
     out.push_back(e.to_json());
   }
   return {{"count", out.size()}, {"total_recorded", journal.total_recorded()}, {"requests", out}};
+}
+
+// A query parameter that must be a whole number in [low, high]; `fallback` when absent.
+uint64_t count_param(const Request& q, const char* name, uint64_t fallback, uint64_t low,
+                     uint64_t high) {
+  auto text = q.query_param(name);
+  if (!text) return fallback;
+  const bool digits =
+      !text->empty() && text->size() <= 19 &&
+      std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+  uint64_t value = digits ? std::stoull(*text) : 0;
+  if (!digits || value < low || value > high)
+    throw invalid_params(std::string(name) + ": expected a whole number from " +
+                         std::to_string(low) + " to " + std::to_string(high));
+  return value;
+}
+
+// One page of the feed: every namespace, oldest first, after the sequence the reader names.
+nlohmann::json feed_json(Journal& journal, const Context& ctx) {
+  if (!journal.feed_enabled())
+    throw invalid_params("the journal feed is off: start oxen-mock with --journal-feed N");
+  const uint64_t after = count_param(ctx.request, "after", 0, 0, UINT64_MAX / 2);
+  const uint64_t limit = count_param(ctx.request, "limit", 500, 1, 1000);
+  auto page = journal.read_feed(after, limit);
+  auto requests = nlohmann::json::array();
+  for (const auto& e : page.events) requests.push_back(e.to_json());
+  return {{"count", requests.size()},
+          {"after", after},
+          {"dropped", page.dropped},
+          {"total_recorded", journal.total_recorded()},
+          {"requests", requests}};
 }
 
 nlohmann::json faults_json(const Faults& faults) {
@@ -75,6 +109,10 @@ void add_admin_routes(Router& router, MockApp& app) {
 
   router.bind("adminListRequests", [&app](Context& ctx) {
     return Response::json(journal_json(app.journal(), ctx));
+  });
+
+  router.bind("adminReadFeed", [&app](Context& ctx) {
+    return Response::json(feed_json(app.journal(), ctx));
   });
 
   router.bind("adminClearRequests", [&app](Context& ctx) {

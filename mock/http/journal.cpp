@@ -13,6 +13,14 @@ nlohmann::json violations_json(const Violations& vs) {
   for (const auto& v : vs) out.push_back({{"pointer", v.pointer}, {"rule", v.rule}, {"message", v.message}});
   return out;
 }
+
+// Sequences grow along the ring and the feed, so an entry is found by bisection.
+template <class Entries>
+auto find_sequence(Entries& entries, uint64_t sequence) {
+  auto it = std::lower_bound(entries.begin(), entries.end(), sequence,
+                             [](const auto& e, uint64_t s) { return e->sequence < s; });
+  return it != entries.end() && (*it)->sequence == sequence ? it : entries.end();
+}
 }  // namespace
 
 nlohmann::json ServeEvent::to_json() const {
@@ -55,24 +63,45 @@ uint64_t Journal::record(ServeEvent event, const std::string& secret) {
   std::lock_guard lock(mutex_);
   event.sequence = next_sequence_++;
   const uint64_t sequence = event.sequence;
-  events_.push_back(std::move(event));
+  auto entry = std::make_shared<ServeEvent>(std::move(event));
+  events_.push_back(entry);
   while (events_.size() > capacity_) events_.pop_front();
+  if (feed_enabled()) {
+    feed_.push_back(std::move(entry));
+    for (; feed_.size() > feed_limit_; ++feed_dropped_) feed_.pop_front();
+  }
   return sequence;
 }
 
 void Journal::finish_stream(uint64_t sequence, const StreamOutcome& outcome, const Violations& findings) {
   std::lock_guard lock(mutex_);
-  // Sequences grow along the ring, so the entry is found by bisection.
-  auto it = std::lower_bound(events_.begin(), events_.end(), sequence,
-                             [](const ServeEvent& e, uint64_t s) { return e.sequence < s; });
-  if (it == events_.end() || it->sequence != sequence) return;
-  it->stream = outcome;
-  it->response_findings.insert(it->response_findings.end(), findings.begin(), findings.end());
+  // The ring may have evicted an entry the feed still holds, or the other way round.
+  Entry entry;
+  if (auto it = find_sequence(events_, sequence); it != events_.end())
+    entry = *it;
+  else if (auto at = find_sequence(feed_, sequence); at != feed_.end())
+    entry = *at;
+  if (!entry) return;
+  entry->stream = outcome;
+  entry->response_findings.insert(entry->response_findings.end(), findings.begin(), findings.end());
 }
 
 std::vector<ServeEvent> Journal::snapshot() const {
   std::lock_guard lock(mutex_);
-  return {events_.begin(), events_.end()};
+  std::vector<ServeEvent> out;
+  out.reserve(events_.size());
+  for (const auto& e : events_) out.push_back(*e);
+  return out;
+}
+
+FeedPage Journal::read_feed(uint64_t after, size_t limit) {
+  std::lock_guard lock(mutex_);
+  while (!feed_.empty() && feed_.front()->sequence <= after) feed_.pop_front();
+  FeedPage page;
+  page.dropped = feed_dropped_;
+  for (auto it = feed_.begin(); it != feed_.end() && page.events.size() < limit; ++it)
+    page.events.push_back(**it);
+  return page;
 }
 
 void Journal::clear() {
@@ -82,7 +111,7 @@ void Journal::clear() {
 
 void Journal::clear(const std::string& ns) {
   std::lock_guard lock(mutex_);
-  std::erase_if(events_, [&](const ServeEvent& e) { return e.ns == ns; });
+  std::erase_if(events_, [&](const Entry& e) { return e->ns == ns; });
 }
 
 uint64_t Journal::total_recorded() const {

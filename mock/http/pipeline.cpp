@@ -124,18 +124,24 @@ void Pipeline::check_header_limits(const Request& request) const {
                                    std::to_string(config_.max_header_bytes) + " are accepted"}});
 }
 
-nlohmann::json Pipeline::parse_body(const Request& request) const {
+nlohmann::json Pipeline::parse_body(const Request& request, ServeEvent& event) const {
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos)
     return nlohmann::json::object();
+  // A body that is not JSON is journaled as a finding at the root (rule "json"), so whoever
+  // reads the journal sees why the call was refused, as with a schema violation.
+  auto refuse = [&event](std::string reason) {
+    event.request_findings.push_back({"", "json", reason});
+    return invalid_params(std::move(reason));
+  };
   if (json_depth(request.body) > config_.max_json_depth)
-    throw invalid_params("request body nests deeper than " + std::to_string(config_.max_json_depth) +
-                         " levels");
+    throw refuse("request body nests deeper than " + std::to_string(config_.max_json_depth) +
+                 " levels");
   try {
     return nlohmann::json::parse(request.body);
   } catch (const nlohmann::json::parse_error& e) {
-    throw invalid_params("request body is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    throw refuse("request body is not valid JSON (at byte " + std::to_string(e.byte) + ")");
   } catch (const nlohmann::json::out_of_range&) {  // a number too large for a double: 1e999
-    throw invalid_params("request body has a number too large to represent");
+    throw refuse("request body has a number too large to represent");
   }
 }
 
@@ -255,7 +261,7 @@ Response Pipeline::handle(const Request& request) {
     }
     world = worlds_.get(event.ns);
     Context ctx{request, std::move(match.params), nullptr, token, event, *world, event.ns};
-    if (route.json_body) ctx.body = parse_body(request);
+    if (route.json_body) ctx.body = parse_body(request, event);
     std::optional<FaultAction> fault;
     if (!internal) fault = choose_fault(request, ctx);
     if (fault) {

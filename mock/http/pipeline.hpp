@@ -42,7 +42,7 @@ class Pipeline {
   std::string authenticate(const Request& request) const;  // returns the token or throws
   void check_admin_token(const Request& request) const;
   void check_header_limits(const Request& request) const;  // throws request_headers_too_large
-  nlohmann::json parse_body(const Request& request) const;
+  nlohmann::json parse_body(const Request& request, ServeEvent& event) const;
   void validate_body(const Route& route, const nlohmann::json& body, ServeEvent& event) const;
   std::optional<FaultAction> choose_fault(const Request& request, const Context& ctx) const;
   void self_check(const Route* route, const Response& response, ServeEvent& event) const;

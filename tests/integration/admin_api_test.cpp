@@ -102,6 +102,58 @@ TEST_CASE("the journal over HTTP") {
   CHECK(call(admin, "GET", "/__admin/requests")["count"] == 0);
 }
 
+TEST_CASE("the journal feed holds every request for one reader") {
+  SUBCASE("off unless the mock is started with --journal-feed") {
+    TestServer server;
+    auto admin = server.client("");
+    auto refused = call(admin, "GET", "/__admin/requests/feed", nullptr, 400);
+    CHECK(refused["error"]["detail"].get<std::string>().find("--journal-feed") != std::string::npos);
+  }
+
+  auto config = oxen::test::test_config();
+  config.journal_capacity = 2;
+  config.journal_feed = 4;
+  TestServer server(config);
+  auto admin = server.client("");
+  auto api = server.client("sk-feed-secret");
+  const httplib::Headers suite_a = {{"X-Mock-Namespace", "suite-a"}};
+
+  SUBCASE("every namespace, past the ring's capacity and a reset, until read") {
+    api.Get("/api/ai/models");
+    api.Get("/api/ai/models", suite_a);
+    api.Get("/api/ai/models/nope");
+    call(admin, "POST", "/__admin/reset");
+    CHECK(call(admin, "GET", "/__admin/requests")["count"] == 0);  // the ring is empty
+
+    auto page = call(admin, "GET", "/__admin/requests/feed");
+    CHECK_SCHEMA("admin_feed", page);
+    CHECK(page.dump().find("sk-feed-secret") == std::string::npos);
+    REQUIRE(page["count"] == 3);
+    CHECK(page["dropped"] == 0);
+    CHECK(page["total_recorded"] == 3);
+    CHECK(page["requests"][1]["namespace"] == "suite-a");
+    CHECK(page["requests"][2]["path"] == "/api/ai/models/nope");
+
+    // Reading after a sequence number forgets what came before it; paging with limit.
+    CHECK(call(admin, "GET", "/__admin/requests/feed?after=1&limit=1")["requests"][0]["sequence"] == 2);
+    CHECK(call(admin, "GET", "/__admin/requests/feed?after=0")["count"] == 2);
+    CHECK(call(admin, "GET", "/__admin/requests/feed?after=3")["count"] == 0);
+  }
+  SUBCASE("beyond its limit the oldest unread entry is dropped, leaving a gap") {
+    for (int i = 0; i < 6; ++i) api.Get("/api/ai/models");
+    auto page = call(admin, "GET", "/__admin/requests/feed");
+    CHECK(page["dropped"] == 2);
+    REQUIRE(page["count"] == 4);
+    CHECK(page["requests"][0]["sequence"] == 3);
+  }
+  SUBCASE("bad paging parameters name themselves") {
+    for (const char* query : {"after=-1", "after=x", "limit=0", "limit=1001", "after=99999999999999999999"})
+      CHECK(call(admin, "GET", std::string("/__admin/requests/feed?") + query, nullptr, 400)["error"]["detail"]
+                .get<std::string>()
+                .find(std::string(query).substr(0, std::string(query).find('='))) != std::string::npos);
+  }
+}
+
 TEST_CASE("fault rules by position reproduce exactly") {
   TestServer server;
   auto admin = server.client("");

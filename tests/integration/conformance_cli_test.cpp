@@ -301,7 +301,7 @@ TEST_CASE("client: runs a command against a fresh mock and reports its request-s
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     CHECK(r.out.find("GET /api/ai/models/search  x1") != std::string::npos);
-    CHECK(last_line(r.out) == "command exited 0; 4 requests, 0 request-schema violations");
+    CHECK(last_line(r.out) == "command exited 0; 4 requests, 0 failures, 0 warnings");
   }
   SUBCASE("a client that sends a body breaking the chat request schema") {
     if (!fs::exists("/usr/bin/python3")) {
@@ -322,12 +322,128 @@ except Exception:
                   script});
     INFO(r.out << r.err);
     CHECK(r.code == 1);
-    CHECK(r.out.find("FAIL  POST /api/ai/chat/completions -> 400  /messages/0/role [enum]") != std::string::npos);
+    CHECK(r.out.find("FAIL  POST /api/ai/chat/completions -> 400  /body/messages/0/role [enum]") != std::string::npos);
     CHECK(r.out.find("sk-client-secret-123") == std::string::npos);
-    CHECK(last_line(r.out) == "command exited 0; 1 requests, 1 request-schema violation");
+    CHECK(last_line(r.out) == "command exited 0; 1 requests, 1 failure, 0 warnings");
   }
   CHECK(cli({"client", "--mock", mock.string(), "--", "/no/such/program"}).code == 2);
   CHECK(cli({"client", "--mock", "/no/such/mock", "--", "true"}).code == 2);
+}
+
+namespace {
+
+// A Python client for `client -- python3 -c SCRIPT`: send() makes one request over a kept-alive
+// connection to the mock the harness started and returns its status.
+const std::string kPythonClient = R"(
+import http.client, json, os, urllib.parse
+base = urllib.parse.urlparse(os.environ["OXEN_BASE_URL"])
+conn = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
+def send(method, path, body=None, headers={}):
+    h = {"Authorization": "Bearer " + os.environ["OXEN_API_KEY"], "Content-Type": "application/json"}
+    h.update(headers)
+    data = body if body is None or isinstance(body, str) else json.dumps(body)
+    conn.request(method, base.path + path, body=data, headers=h)
+    r = conn.getresponse()
+    r.read()
+    return r.status
+BAD_CHAT = {"model": "gpt-4o", "messages": [{"role": "robot", "content": "hi"}]}
+)";
+
+Ran client_running(const std::string& script, std::vector<std::string> options = {}) {
+  std::vector<std::string> args = {"client", "--mock", OXEN_MOCK_BINARY};
+  args.insert(args.end(), options.begin(), options.end());
+  for (const auto& a : {std::string("--"), std::string("/usr/bin/python3"), std::string("-c"), kPythonClient + script})
+    args.push_back(a);
+  return cli(args);
+}
+
+}  // namespace
+
+TEST_CASE("client: sees every request the command sends") {
+  if (!fs::exists("/usr/bin/python3")) {
+    MESSAGE("python3 not installed; skipped");
+    return;
+  }
+  SUBCASE("more requests than the journal keeps, with one bad request late") {
+    auto r = client_running(R"(
+for i in range(1100):
+    send("GET", "/ai/models")
+send("POST", "/ai/chat/completions", BAD_CHAT)
+for i in range(20):
+    send("GET", "/ai/models")
+)");
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.out.find("GET /api/ai/models  x1120") != std::string::npos);
+    CHECK(r.out.find("FAIL  POST /api/ai/chat/completions -> 400  /body/messages/0/role [enum]") != std::string::npos);
+    CHECK(last_line(r.out) == "command exited 0; 1121 requests, 1 failure, 0 warnings");
+  }
+  SUBCASE("a bad request in a namespace of its own") {
+    auto r = client_running(R"(
+send("GET", "/ai/models")
+send("POST", "/ai/chat/completions", BAD_CHAT, {"X-Mock-Namespace": "suite-a"})
+)");
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.out.find("FAIL  POST /api/ai/chat/completions (namespace suite-a) -> 400  /body/messages/0/role [enum]") !=
+          std::string::npos);
+    CHECK(last_line(r.out) == "command exited 0; 2 requests, 1 failure, 0 warnings");
+  }
+  SUBCASE("requests the command's own reset clears from the journal") {
+    auto r = client_running(R"(
+send("POST", "/ai/chat/completions", BAD_CHAT)
+conn.request("POST", "/__admin/reset")
+conn.getresponse().read()
+)");
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.out.find("/body/messages/0/role [enum]") != std::string::npos);
+  }
+  SUBCASE("a body that is not JSON is a failure at the body's root") {
+    auto r = client_running(R"(
+send("POST", "/ai/chat/completions", '{"model": "gpt-4o", "messages": [')
+)");
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.out.find("FAIL  POST /api/ai/chat/completions -> 400  /body [json] request body is not valid JSON") !=
+          std::string::npos);
+    CHECK(last_line(r.out) == "command exited 0; 1 requests, 1 failure, 0 warnings");
+  }
+  SUBCASE("misspelled parameters and members: warnings, failures under --strict") {
+    const std::string script = R"(
+send("GET", "/ai/models?developer=openai&action=chat")
+send("POST", "/ai/chat/completions", {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], "max_token": 5})
+)";
+    auto lenient = client_running(script);
+    INFO(lenient.out << lenient.err);
+    CHECK(lenient.code == 0);
+    CHECK(lenient.out.find("WARN  GET /api/ai/models -> 200  /query/developer [unknown_parameter] query parameter not "
+                           "declared by GET /api/ai/models — \"openai\"") != std::string::npos);
+    CHECK(lenient.out.find("/query/action") == std::string::npos);  // declared
+    CHECK(lenient.out.find("WARN  POST /api/ai/chat/completions -> 200  /body/max_token [unknown_member] member not "
+                           "declared by schema 'chat_request' — 5") != std::string::npos);
+    CHECK(last_line(lenient.out) == "command exited 0; 2 requests, 0 failures, 2 warnings");
+
+    auto strict = client_running(script, {"--strict"});
+    INFO(strict.out << strict.err);
+    CHECK(strict.code == 1);
+    CHECK(strict.out.find("FAIL  GET /api/ai/models -> 200  /query/developer [unknown_parameter]") != std::string::npos);
+    CHECK(strict.out.find("FAIL  POST /api/ai/chat/completions -> 200  /body/max_token [unknown_member]") !=
+          std::string::npos);
+    CHECK(last_line(strict.out) == "command exited 0; 2 requests, 2 failures, 0 warnings");
+  }
+  SUBCASE("requests lost before they were read: exit 2, saying why") {
+    // The mock holds one unread request; a burst of 200 on one connection outruns the reader.
+    auto r = client_running(R"(
+for i in range(200):
+    send("GET", "/ai/models")
+)",
+                            {"--journal-feed", "1"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("could not see every request the command sent") != std::string::npos);
+    CHECK(r.err.find("raise --journal-feed") != std::string::npos);
+  }
 }
 
 TEST_CASE("bytes that are not UTF-8 become findings and are escaped in every report") {

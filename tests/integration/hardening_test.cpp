@@ -62,6 +62,12 @@ TEST_CASE("malformed bodies get the documented error and change nothing") {
     REQUIRE(res);
     CHECK(res->status == 400);
     CHECK_SCHEMA("error_oxen", parse_json(res->body));
+    // The journal says why, at the body's root: not JSON at all, or JSON of the wrong type.
+    auto findings = server.app().journal().snapshot().back().request_findings;
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].pointer == "");
+    CHECK(findings[0].rule == (body == "\"model\"" ? "type" : "json"));
+    CHECK(parse_json(res->body)["error"]["detail"].get<std::string>().find(findings[0].message) != std::string::npos);
   }
   CHECK(server.app().world()->registry.size() == parse_json(c.Get("/api/ai/models")->body)["data"].size());
 }

@@ -55,6 +55,11 @@ TEST_CASE("the built-in route table") {
     CHECK(doc.find("activateModel")->pattern() == "/api/ai/models/{id+}/activate");
     CHECK(doc.find("getQueuedGeneration")->pattern() == "/api/ai/queue/{generation_id}");
   }
+  SUBCASE("the declared query parameters, so a misspelled one can be told apart") {
+    CHECK(doc.find("listModels")->query_params == std::vector<std::string>{"developer_name", "action", "provider_name"});
+    CHECK(doc.find("getModel")->query_params == std::vector<std::string>{"deployment_status"});
+    CHECK(doc.find("createChatCompletion")->query_params.empty());
+  }
   SUBCASE("who may call what") {
     CHECK_FALSE(doc.find("getMediaFile")->authenticated);  // presigned-style media URLs
     CHECK(doc.find("adminReset")->admin);
