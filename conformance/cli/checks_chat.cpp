@@ -52,8 +52,9 @@ void grade_stream(Session& s, Outcome& out, const json& body) {
   if (!r.ok) return out.failure(subj, "", "transport", "no response: " + r.transport_error);
   if (r.status != 200) {
     auto j = json::parse(r.body, nullptr, false);
+    const Source source = RuleSources::builtin().declares("POST", kPath, 200) ? Source::published : Source::documented;
     return out.failure(subj, "", "status", "expected HTTP 200, got " + std::to_string(r.status),
-                       j.is_discarded() ? nullptr : &j);
+                       j.is_discarded() ? nullptr : &j, source);
   }
   if (r.content_type.rfind("text/event-stream", 0) != 0)
     out.failure(subj, "", "content_type", "Content-Type is '" + r.content_type + "', not text/event-stream");

@@ -325,8 +325,7 @@ std::unique_ptr<ApiClient> isolated(Session& s, const std::string& tag) {
 }
 
 Fetched send(ApiClient& c, const std::string& method, const std::string& path) {
-  Fetched f;
-  f.result = c.send(method, path);
+  Fetched f{method, path, c.send(method, path), std::nullopt};
   auto parsed = nlohmann::json::parse(f.result.body, nullptr, false);
   if (f.result.ok && !parsed.is_discarded()) f.json = std::move(parsed);
   return f;

@@ -40,8 +40,17 @@ struct RunArgs {
   std::string base_url, api_key, report_junit, report_json, ca_file;
   double timeout = 30;
   double stream_budget = 120;
+  std::string contract;  // "" = the profile's default
   RunOptions options;
 };
+
+// --contract: which sources' rules fail the run (rule_sources.hpp).
+void add_contract_option(CLI::App* cmd, RunArgs& a) {
+  cmd->add_option("--contract", a.contract,
+                  "Which rules fail the run: published (Oxen's OpenAPI), documented (also the docs; the default, "
+                  "ours for --profile mock) or ours (also our tightenings); the others' findings are warnings")
+      ->check(CLI::IsMember({"published", "documented", "ours"}));
+}
 
 void add_connection_options(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--base-url", a.base_url, "API root, e.g. https://hub.oxen.ai/api or http://127.0.0.1:PORT/api")
@@ -164,6 +173,7 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
   run->add_option("--report-json", run_args.report_json, "Write a JSON report with every finding");
   run->add_option("--custom-model", run_args.options.custom_models, "Custom model ids to observe");
   run->add_option("--chat-model", run_args.options.chat_model, "Model for the chat checks (default: cheapest listed)");
+  add_contract_option(run, run_args);
   double max_cost = -1;
   run->add_option("--max-cost", max_cost, "USD the full profile may spend");
 
@@ -182,6 +192,7 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
       ->check(CLI::IsMember({"readonly", "full", "mock"}));
   double rec_max_cost = -1;
   record->add_option("--max-cost", rec_max_cost, "USD the full profile may spend");
+  add_contract_option(record, rec_args);
   record->add_option("--out", out_dir, "Folder for snapshot.json, models.json and report.json")->required();
 
   std::string snap_a, snap_b;
@@ -241,10 +252,12 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
 
   if (*run) {
     if (max_cost >= 0) run_args.options.max_cost = max_cost;
+    if (!run_args.contract.empty()) run_args.options.contract = source_named(run_args.contract);
     return cmd_run(run_args, io);
   }
   if (*record) {
     if (rec_max_cost >= 0) rec_args.options.max_cost = rec_max_cost;
+    if (!rec_args.contract.empty()) rec_args.options.contract = source_named(rec_args.contract);
     return cmd_record(rec_args, out_dir, io);
   }
   if (*client) return run_client(client_opts, io.out, io.err);

@@ -17,8 +17,8 @@ const char* to_string(Status s) {
 
 nlohmann::json Finding::to_json() const {
   return {{"check", check},     {"severity", to_string(severity)}, {"subject", subject},
-          {"pointer", pointer}, {"rule", rule},                    {"message", message},
-          {"excerpt", excerpt}};
+          {"pointer", pointer}, {"rule", rule},                    {"source", to_string(source)},
+          {"message", message}, {"excerpt", excerpt}};
 }
 
 size_t CheckResult::count(Severity s) const {
@@ -51,13 +51,14 @@ std::string excerpt_at(const nlohmann::json& doc, const std::string& pointer, si
 }
 
 void Outcome::add(Severity s, const std::string& subject, const std::string& pointer,
-                  const std::string& rule, const std::string& message, const nlohmann::json* doc) {
+                  const std::string& rule, const std::string& message, const nlohmann::json* doc, Source source) {
   Finding f;
   f.check = check_;
   f.severity = s;
   f.subject = subject;
   f.pointer = pointer;
   f.rule = rule;
+  f.source = source;
   f.message = message;
   if (doc) f.excerpt = excerpt_at(*doc, pointer);
   findings_.push_back(std::move(f));
@@ -65,12 +66,18 @@ void Outcome::add(Severity s, const std::string& subject, const std::string& poi
 
 void Outcome::failure(const std::string& subject, const std::string& pointer, const std::string& rule,
                       const std::string& message, const nlohmann::json* doc) {
-  add(Severity::failure, subject, pointer, rule, message, doc);
+  add(Severity::failure, subject, pointer, rule, message, doc, RuleSources::builtin().of_rule(rule));
+}
+
+void Outcome::failure(const std::string& subject, const std::string& pointer, const std::string& rule,
+                      const std::string& message, const nlohmann::json* doc, Source source) {
+  add(Severity::failure, subject, pointer, rule, message, doc, source);
 }
 
 void Outcome::warning(const std::string& subject, const std::string& pointer, const std::string& rule,
                       const std::string& message, const nlohmann::json* doc) {
-  add(strict_ ? Severity::failure : Severity::warning, subject, pointer, rule, message, doc);
+  add(strict_ ? Severity::failure : Severity::warning, subject, pointer, rule, message, doc,
+      RuleSources::builtin().of_rule(rule));
 }
 
 bool Outcome::has_failure() const {
@@ -82,15 +89,22 @@ bool Outcome::has_failure() const {
 bool Outcome::check_schema(const SchemaStore& store, const std::string& schema,
                            const std::string& subject, const nlohmann::json& doc) {
   const Violations violations = store.validate(schema, doc);
-  for (const auto& v : violations) failure(subject, v, &doc);
+  std::optional<Violations> published;
+  if (!violations.empty()) published = RuleSources::builtin().published_violations(schema, doc);
+  failures(subject, violations, &doc, schema, published ? &*published : nullptr);
   unknown_members(store, schema, subject, doc);
   return violations.empty();
 }
 
-void Outcome::failure(const std::string& subject, const Violation& v, const nlohmann::json* doc) {
-  std::string msg = v.message;
-  if (v.rule == "enum") msg = "value not in the documented enum (new enum value?): " + msg;
-  failure(subject, v.pointer, v.rule, msg, doc);
+void Outcome::failures(const std::string& subject, const Violations& violations, const nlohmann::json* doc,
+                       const std::string& schema, const Violations* published) {
+  const auto sources = RuleSources::builtin().classify(schema, violations, published);
+  for (size_t i = 0; i < violations.size(); ++i) {
+    const Violation& v = violations[i];
+    std::string msg = v.message;
+    if (v.rule == "enum") msg = "value not in the documented enum (new enum value?): " + msg;
+    add(Severity::failure, subject, v.pointer, v.rule, msg, doc, sources[i]);
+  }
 }
 
 void Outcome::unknown_members(const SchemaStore& store, const std::string& schema,

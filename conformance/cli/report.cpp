@@ -30,11 +30,13 @@ std::string xml_escape(const std::string& raw) {
   return out;
 }
 
+std::string rule_label(const Finding& f) { return "[" + std::string(to_string(f.source)) + " " + f.rule + "]"; }
+
 namespace {
 
 std::string finding_line(const Finding& f) {
   std::string s = std::string(to_string(f.severity)) + " " + f.subject + " " +
-                  (f.pointer.empty() ? "(body)" : f.pointer) + " [" + f.rule + "] " + f.message;
+                  (f.pointer.empty() ? "(body)" : f.pointer) + " " + rule_label(f) + " " + f.message;
   if (!f.excerpt.empty()) s += " — " + f.excerpt;
   return s;
 }
@@ -66,7 +68,7 @@ std::string text_result(const CheckResult& r, bool colour) {
 std::string text_summary(const RunReport& report) {
   std::ostringstream os;
   os << report.results.size() << " checks against " << report.base_url << " (profile " << report.profile
-     << "), " << report.count(Status::skipped) << " skipped, " << report.warnings() << " warnings, "
+     << ", contract " << to_string(report.contract) << "), " << report.count(Status::skipped) << " skipped, " << report.warnings() << " warnings, "
      << seconds_text(report.seconds) << "s\n";
   os << report.count(Status::passed) << " passed, " << report.count(Status::failed) << " failed\n";
   return os.str();
@@ -90,7 +92,8 @@ std::string junit_report(const RunReport& report) {
      << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\""
      << seconds_text(report.seconds) << "\">\n";
   os << "    <properties>\n      <property name=\"base_url\" value=\"" << xml_escape(report.base_url)
-     << "\"/>\n      <property name=\"profile\" value=\"" << xml_escape(report.profile) << "\"/>\n    </properties>\n";
+     << "\"/>\n      <property name=\"profile\" value=\"" << xml_escape(report.profile)
+     << "\"/>\n      <property name=\"contract\" value=\"" << to_string(report.contract) << "\"/>\n    </properties>\n";
   for (const auto& r : report.results) {
     std::string group = r.id.substr(0, r.id.find('.'));
     os << "    <testcase classname=\"oxen-conformance." << xml_escape(group) << "\" name=\"" << xml_escape(r.id)
@@ -103,7 +106,7 @@ std::string junit_report(const RunReport& report) {
       if (first) message = first->subject + " " + (first->pointer.empty() ? "(body)" : first->pointer) + ": " + first->message;
       size_t n = r.count(Severity::failure);
       if (n > 1) message += " (and " + std::to_string(n - 1) + " more)";
-      std::string type = first ? first->rule : "failure";
+      std::string type = first ? std::string(to_string(first->source)) + " " + first->rule : "failure";
       os << "      <failure message=\"" << xml_escape(message) << "\" type=\"" << xml_escape(type) << "\">";
       std::string detail = r.title + "\n";
       for (const auto& f : r.findings) detail += finding_line(f) + "\n";

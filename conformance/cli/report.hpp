@@ -10,7 +10,11 @@ namespace oxen::conformance {
 
 std::string xml_escape(const std::string& text);
 
-// "PASS  models.list  <title>" plus one indented line per finding.
+// "[ours pattern]": a finding's rule with where it comes from, as every report writes it.
+std::string rule_label(const Finding& f);
+
+// "PASS  models.list  <title>" plus one indented line per finding:
+// "failure GET /ai/models /data/0/id [published required] <message> — <excerpt>".
 std::string text_result(const CheckResult& r, bool colour);
 // "N checks, N skipped, N warnings in 0.12s\nN passed, N failed\n"
 std::string text_summary(const RunReport& report);

@@ -42,10 +42,15 @@ struct RunOptions {
   std::optional<double> max_cost;           // USD; required by the full profile when it costs money
   int max_retrieves = 200;                  // bound on GET /ai/models/{id} calls
   std::string chat_model;                   // model for the chat checks ("" = cheapest listed)
+  // The weakest source whose rules fail the run (--contract); failures of rules from weaker
+  // sources are reported as warnings. Unset: ours for the mock profile (oxen-mock keeps every
+  // rule of ours), documented otherwise.
+  std::optional<Source> contract;
 };
 
 // A response and, when it parsed, its JSON body.
 struct Fetched {
+  std::string method, path;  // the request: "GET", "/ai/models/x?y=1" (relative to the API root)
   HttpResult result;
   std::optional<nlohmann::json> json;
 };
@@ -98,11 +103,14 @@ std::string subject(const std::string& method, const std::string& path);
 std::string model_path(const std::string& id);
 
 // Response-level expectations shared by checks: a response arrived with `status` and a JSON body.
-// Records failures (rules "transport", "status", "json") and returns the body when usable.
+// Records failures (rules "transport", "status", "json", "content_type"; published when the
+// published document declares that answer of the operation, else documented) and returns the
+// body when usable.
 const nlohmann::json* expect_json(Outcome& out, const std::string& subj, const Fetched& f, int status);
 
 struct RunReport {
   std::string base_url, profile;
+  Source contract = Source::documented;
   std::vector<CheckResult> results;
   double seconds = 0;
   std::optional<double> estimated_cost;
@@ -130,6 +138,7 @@ PlannedCost plan_cost(const CheckDef& check, const nlohmann::json& model);
 struct RunHooks {
   std::function<void(double usd, const std::vector<PlannedCost>& plan)> estimated;
   std::function<void(const CheckDef&)> started;
+  // `finished` sees a result after --contract has turned failures of weaker sources into warnings.
   std::function<void(const CheckResult&)> finished;
 };
 

@@ -21,17 +21,21 @@ class StreamGrader {
   StreamGrader& operator=(const StreamGrader&) = delete;
 
   // Returns false once the frame budget is spent (stop reading then).
-  bool feed(std::string_view bytes) { return grader_.feed(bytes); }
+  bool feed(std::string_view bytes);
   // End of stream: judges what must have happened by now.
-  void finish() { grader_.finish(); }
+  void finish();
 
   size_t frames() const { return grader_.frames(); }
   const std::string& content() const { return grader_.content(); }
 
  private:
   std::string subject_of(size_t frame, const std::string& part = "") const;
+  // Hands the findings held so far to the outcome, those of one frame together, so that a
+  // frame's schema violations are traced to their sources as one document's.
+  void flush();
 
   Outcome& out_;
+  std::vector<StreamFinding> pending_;
   std::string subject_;
   FrameGrader grader_;
 };

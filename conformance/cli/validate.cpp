@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "findings.hpp"
+#include "report.hpp"
 #include "sse_reader.hpp"
 #include "stream_grade.hpp"
 
@@ -10,11 +11,19 @@ namespace oxen::conformance {
 
 namespace {
 
+// "[documented framing]" for a stream rule this file judges itself.
+std::string label(const std::string& rule) {
+  Finding f;
+  f.rule = rule;
+  f.source = RuleSources::builtin().of_rule(rule);
+  return rule_label(f);
+}
+
 size_t print_findings(const std::string& prefix, const Outcome& o, std::ostream& out) {
   size_t failures = 0;
   for (const auto& f : o.findings()) {
-    out << prefix << to_string(f.severity) << " " << (f.pointer.empty() ? "(root)" : f.pointer) << " [" << f.rule
-        << "] " << f.message;
+    out << prefix << to_string(f.severity) << " " << (f.pointer.empty() ? "(root)" : f.pointer) << " " << rule_label(f)
+        << " " << f.message;
     if (!f.excerpt.empty()) out << " — " << f.excerpt;
     out << "\n";
     failures += f.severity == Severity::failure ? 1 : 0;
@@ -53,8 +62,8 @@ int validate_document(const std::string& schema, const std::string& text, bool s
     grader.finish();
     size_t failures = 0;
     for (const auto& f : o.findings()) {
-      out << f.subject << " " << to_string(f.severity) << " " << (f.pointer.empty() ? "(root)" : f.pointer) << " ["
-          << f.rule << "] " << f.message;
+      out << f.subject << " " << to_string(f.severity) << " " << (f.pointer.empty() ? "(root)" : f.pointer) << " "
+          << rule_label(f) << " " << f.message;
       if (!f.excerpt.empty()) out << " — " << f.excerpt;
       out << "\n";
       failures += f.severity == Severity::failure ? 1 : 0;
@@ -73,7 +82,7 @@ int validate_document(const std::string& schema, const std::string& text, bool s
     ++frames;
     std::string prefix = "frame " + std::to_string(i + 1) + " ";
     if (done) {
-      out << prefix << "failure [done_last] a frame after [DONE]\n";
+      out << prefix << "failure " << label("done_last") << " a frame after [DONE]\n";
       ++failures;
       continue;
     }
@@ -83,7 +92,7 @@ int validate_document(const std::string& schema, const std::string& text, bool s
     }
     auto frame = nlohmann::json::parse(e.data, nullptr, false);
     if (frame.is_discarded()) {
-      out << prefix << "failure [json] data is not JSON — " << shorten(e.data, 120) << "\n";
+      out << prefix << "failure " << label("json") << " data is not JSON — " << shorten(e.data, 120) << "\n";
       ++failures;
       continue;
     }
@@ -92,7 +101,7 @@ int validate_document(const std::string& schema, const std::string& text, bool s
     failures += print_findings(prefix, o, out);
   }
   if (unterminated) {
-    out << "failure [framing] the transcript ends inside an event (no blank line after the last frame)\n";
+    out << "failure " << label("framing") << " the transcript ends inside an event (no blank line after the last frame)\n";
     ++failures;
   }
   out << frames << " frames" << (done ? " ending in [DONE]" : ", no [DONE]") << ", "

@@ -72,6 +72,24 @@ void wrap_ref(json& node) {
   add_to_all_of(node, std::move(ref));
 }
 
+void allow_null(json& node) {
+  auto nullable = node.find("nullable");
+  if (nullable == node.end()) return;
+  const bool allows = *nullable == true;
+  node.erase(nullable);
+  if (!allows) return;
+  if (auto type = node.find("type"); type != node.end()) {
+    if (type->is_string()) *type = json::array({*type, "null"});
+    else if (type->is_array() && std::find(type->begin(), type->end(), "null") == type->end()) type->push_back("null");
+    if (auto values = node.find("enum"); values != node.end() && values->is_array() &&
+                                          std::find(values->begin(), values->end(), nullptr) == values->end())
+      values->push_back(nullptr);
+  } else {
+    json rest = std::move(node);
+    node = {{"anyOf", json::array({{{"type", "null"}}, std::move(rest)})}};
+  }
+}
+
 }  // namespace
 
 nlohmann::json to_draft7(nlohmann::json schema) {
@@ -85,6 +103,11 @@ nlohmann::json to_draft7(nlohmann::json schema) {
     tuple_to_items(node);
     if (modern) wrap_ref(node);
   });
+  return schema;
+}
+
+nlohmann::json from_openapi30(nlohmann::json schema) {
+  walk(schema, allow_null);
   return schema;
 }
 

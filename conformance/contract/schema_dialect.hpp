@@ -25,4 +25,11 @@ nlohmann::json to_draft7(nlohmann::json schema);
 // JSON Schema says, and leaves out the ones it ignores anyway.
 nlohmann::json guard_formats(nlohmann::json schema);
 
+// The draft-07 spelling of an OpenAPI 3.0 Schema Object, whose `nullable: true` allows null
+// besides the declared type:
+//   {type: T, nullable: true}           ->  {type: [T, "null"]}  (an enum gains null too)
+//   {$ref | anyOf | ..., nullable: true} ->  {anyOf: [{type: "null"}, {$ref | anyOf | ...}]}
+// Every other keyword means the same in both and is kept.
+nlohmann::json from_openapi30(nlohmann::json schema);
+
 }  // namespace oxen

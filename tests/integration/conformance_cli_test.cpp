@@ -150,6 +150,9 @@ TEST_CASE("reports: JSON with every finding, JUnit with one testcase per check")
   CHECK(nf["findings"][0]["pointer"] == "/error/message");
   CHECK(nf["findings"][0]["rule"] == "exact_body");
   CHECK(nf["findings"][0]["excerpt"] == "\"<nope> & \\\"gone\\\"\"");
+  CHECK(nf["findings"][0]["source"] == "documented");  // the docs give the exact message
+  CHECK(report["contract"] == "documented");
+  CHECK(r.out.find("/error/message [documented exact_body] expected") != std::string::npos);
 
   auto xml = slurp(dir / "r.xml");
   CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0) == 0);
@@ -162,8 +165,36 @@ TEST_CASE("reports: JSON with every finding, JUnit with one testcase per check")
         std::string::npos);
   CHECK(xml.find("&lt;nope&gt; &amp; \\&quot;gone\\&quot;") != std::string::npos);
   CHECK(xml.find("<nope>") == std::string::npos);
-  CHECK(xml.find("<system-out>warning GET /ai/models /data/0/x_extra") != std::string::npos);
+  CHECK(xml.find("<system-out>warning GET /ai/models /data/0/x_extra [documented unknown_member]") != std::string::npos);
+  CHECK(xml.find("<property name=\"contract\" value=\"documented\"/>") != std::string::npos);
+  CHECK(xml.find("type=\"documented exact_body\">") != std::string::npos);
   fs::remove_all(dir);
+}
+
+TEST_CASE("run --contract: which sources' rules fail the run") {
+  // A retrieve that disagrees with its list entry breaks a rule of ours (equals_list) only.
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "GET" && e.path == "/api/ai/models/gpt-4o") e.body["description"] = "Something else entirely.";
+  });
+  const std::vector<std::string> base = {"run", "--base-url", drift.base_url(), "--api-key", "k"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return cli(args);
+  };
+  auto lenient = with({});
+  INFO(lenient.out << lenient.err);
+  CHECK(lenient.code == 0);
+  CHECK(lenient.out.find("warning GET /ai/models/gpt-4o /description [ours equals_list]") != std::string::npos);
+  CHECK(lenient.out.find("(profile readonly, contract documented)") != std::string::npos);
+  CHECK(with({"--contract", "published"}).code == 0);
+  auto strict = with({"--contract", "ours"});
+  CHECK(strict.code == 1);
+  CHECK(strict.out.find("failure GET /ai/models/gpt-4o /description [ours equals_list]") != std::string::npos);
+  CHECK(strict.out.find("contract ours") != std::string::npos);
+  auto bad = with({"--contract", "folklore"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--contract") != std::string::npos);
 }
 
 TEST_CASE("record and diff: a snapshot, a fixture, and shape-level drift") {
@@ -185,8 +216,11 @@ TEST_CASE("record and diff: a snapshot, a fixture, and shape-level drift") {
         for (auto& m : d) m["created"] = 1234;  // volatile: masked
       }
     });
-    // The list now disagrees with retrieve on pricing: a check fails, the recording is still made.
-    CHECK(cli({"record", "--base-url", drift.base_url(), "--api-key", "k", "--out", (dir / "b").string()}).code == 1);
+    // The list now disagrees with retrieve on pricing (a rule of ours, so held to --contract ours):
+    // a check fails, the recording is still made.
+    CHECK(cli({"record", "--base-url", drift.base_url(), "--api-key", "k", "--contract", "ours", "--out",
+               (dir / "b").string()})
+              .code == 1);
     CHECK(fs::exists(dir / "b" / "snapshot.json"));
   }
   auto fixture = json::parse(slurp(dir / "a" / "models.json"));

@@ -12,6 +12,7 @@ using oxen::conformance::parse_base_url;
 using oxen::conformance::RunOptions;
 using oxen::conformance::RunReport;
 using oxen::conformance::Severity;
+using oxen::conformance::Source;
 using oxen::conformance::Status;
 using oxen::test::DriftServer;
 using oxen::test::Exchange;
@@ -28,8 +29,8 @@ std::string summary(const RunReport& r) {
   for (const auto& c : r.results) {
     s += std::string(to_string(c.status)) + " " + c.id + (c.note.empty() ? "" : " (" + c.note + ")") + "\n";
     for (const auto& f : c.findings)
-      s += "    " + std::string(to_string(f.severity)) + " " + f.subject + " " + f.pointer + " [" + f.rule + "] " +
-           f.message + "\n";
+      s += "    " + std::string(to_string(f.severity)) + " " + f.subject + " " + f.pointer + " [" +
+           to_string(f.source) + " " + f.rule + "] " + f.message + "\n";
   }
   return s;
 }
@@ -55,6 +56,24 @@ void expect_only(const RunReport& r, const std::string& check, const std::string
       CHECK_MESSAGE(c.status == Status::passed, c.id << " should pass");
     }
   }
+}
+
+// Every check passed, and `check` reported a warning at `pointer` under `rule` from `source`.
+void expect_warned(const RunReport& r, const std::string& check, const std::string& pointer, const std::string& rule,
+                   Source source) {
+  INFO(summary(r));
+  CHECK(r.all_passed());
+  bool found = false;
+  for (const auto& c : r.results)
+    for (const auto& f : c.findings)
+      found = found || (c.id == check && f.severity == Severity::warning && f.pointer == pointer && f.rule == rule &&
+                        f.source == source);
+  CHECK_MESSAGE(found, "expected a warning " << pointer << " [" << to_string(source) << " " << rule << "] in " << check);
+}
+
+RunOptions contract(Source level, RunOptions o = {}) {
+  o.contract = level;
+  return o;
 }
 
 bool is_list(const Exchange& e) { return e.method == "GET" && e.path == "/api/ai/models" && e.status == 200; }
@@ -224,13 +243,15 @@ TEST_CASE("parameters that are ignored") {
   }
 }
 
-TEST_CASE("a retrieved model that disagrees with its list entry") {
+TEST_CASE("a retrieved model that disagrees with its list entry: a rule of ours") {
   DriftServer drift([](Exchange& e) {
     if (e.method == "GET" && e.path == "/api/ai/models/gpt-4o") e.body["description"] = "Something else entirely.";
   });
-  auto report = run(drift.base_url());
+  auto report = run(drift.base_url(), contract(Source::ours));
   expect_only(report, "models.retrieve.equals_list", "/description", "equals_list");
   CHECK(result(report, "models.retrieve.equals_list").findings[0].subject == "GET /ai/models/gpt-4o");
+  // Observed, not promised: the default contract only warns.
+  expect_warned(run(drift.base_url()), "models.retrieve.equals_list", "/description", "equals_list", Source::ours);
 }
 
 TEST_CASE("an illegal deployment transition is caught by models.deployment.transitions alone") {
@@ -240,10 +261,12 @@ TEST_CASE("an illegal deployment transition is caught by models.deployment.trans
     if (e.method == "GET" && e.path == "/api/ai/models/oxen:acme/support-bot" && e.status == 200)
       e.body["deployments"][0]["status"] = "deploying";
   });
-  auto report = run(drift.base_url());
+  auto report = run(drift.base_url(), contract(Source::ours));
   expect_only(report, "models.deployment.transitions", "/deployments/0/status", "transition");
   const auto& f = result(report, "models.deployment.transitions").findings.at(0);
   CHECK(f.message.find("active -> deploying") != std::string::npos);
+  // The state machine is inferred from the docs' states: the default contract only warns.
+  expect_warned(run(drift.base_url()), "models.deployment.transitions", "/deployments/0/status", "transition", Source::ours);
 }
 
 namespace {
@@ -458,7 +481,11 @@ TEST_CASE("streams that ignore what the request asked for") {
       auto start = e.raw.rfind("data: ", at);
       e.raw.erase(start, e.raw.find("\n\n", at) + 2 - start);
     });
-    expect_only(run(drift.base_url(), chat_only()), "chat.stream", "", "usage");
+    RunOptions o = chat_only();
+    o.contract = Source::ours;
+    expect_only(run(drift.base_url(), o), "chat.stream", "", "usage");
+    // Whether Oxen streams usage at all is undocumented: the default contract only warns.
+    expect_warned(run(drift.base_url(), chat_only()), "chat.stream", "", "usage", Source::ours);
   }
   SUBCASE("a forced tool call answered with plain text") {
     DriftServer drift([](Exchange& e) {
@@ -556,4 +583,111 @@ TEST_CASE("media checks are priced per image and per output second, at the deare
   // A plan without the quantity the model is billed by cannot be priced.
   json tokens = {{"id", "t"}, {"pricing", {{"method", "token"}, {"input_cost_per_token", 1e-6}, {"output_cost_per_token", 1e-6}}}};
   CHECK_THROWS_WITH_AS(oxen::conformance::plan_cost(kling, tokens), doctest::Contains("the plan has no input_tokens"), std::runtime_error);
+}
+
+namespace {
+
+// The same change to a model in the list and to the model when retrieved, so that only the
+// change itself shows (not a list/retrieve disagreement).
+oxen::test::Perturbation each_model(std::function<void(json& model)> change) {
+  return [change](Exchange& e) {
+    if (e.method != "GET" || e.status != 200 || !e.body.is_object()) return;
+    if (e.body.contains("data") && e.body["data"].is_array()) {
+      for (auto& m : e.body["data"])
+        if (m.is_object()) change(m);
+    } else if (e.body.value("object", "") == "model") {
+      change(e.body);
+    }
+  };
+}
+
+// The findings of `check` as "pointer [source rule]".
+std::set<std::string> findings_of(const RunReport& r, const std::string& check) {
+  std::set<std::string> out;
+  for (const auto& f : result(r, check).findings)
+    out.insert(f.pointer + " [" + to_string(f.source) + " " + f.rule + "]");
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("answers the published OpenAPI accepts but our tightenings do not: warnings by default, failures under --contract ours") {
+  // Each model: an unknown modality, no pricing.method, a negative price. The published Model
+  // allows all three (any string, method optional, any number).
+  DriftServer drift(each_model([](json& m) {
+    if (m.value("id", "") != "gpt-4o") return;
+    m["capabilities"]["input"].push_back("3d");
+    m["pricing"].erase("method");
+    m["pricing"]["cost_per_image"] = -0.5;
+  }));
+  auto lenient = run(drift.base_url());
+  INFO(summary(lenient));
+  CHECK(lenient.all_passed());
+  CHECK(lenient.contract == Source::documented);
+  // gpt-4o's place in the list, which every finding of models.list points into.
+  const auto& first = result(lenient, "models.list").findings.at(0).pointer;
+  const std::string at = first.substr(0, first.find('/', 6));
+  const std::set<std::string> tightened = {at + "/capabilities/input/2 [ours enum]", at + "/pricing/method [ours required]",
+                                           at + "/pricing/cost_per_image [ours minimum]"};
+  CHECK(findings_of(lenient, "models.list") == tightened);
+  for (const auto& f : result(lenient, "models.list").findings) CHECK(f.severity == Severity::warning);
+  CHECK(findings_of(lenient, "models.retrieve").size() == 3);  // the same three, when gpt-4o is retrieved
+
+  auto strict = run(drift.base_url(), contract(Source::ours));
+  INFO(summary(strict));
+  CHECK(findings_of(strict, "models.list") == tightened);
+  // Every check that reads gpt-4o's schema, and only those.
+  const std::set<std::string> reading = {"models.list", "models.list.filter", "models.retrieve"};
+  for (const auto& c : strict.results) CHECK_MESSAGE((c.status == Status::failed) == reading.count(c.id), c.id);
+}
+
+TEST_CASE("--contract published fails on published rules only") {
+  SUBCASE("a field retyped against the published Model fails") {
+    DriftServer drift([](Exchange& e) {
+      if (is_list(e)) e.body["data"][1]["created"] = "yesterday";
+    });
+    auto report = run(drift.base_url(), contract(Source::published));
+    expect_only(report, "models.list", "/data/1/created", "type");
+    CHECK(findings_of(report, "models.list") == std::set<std::string>{"/data/1/created [published type]"});
+  }
+  SUBCASE("a field only the documentation requires is a warning") {
+    DriftServer drift([](Exchange& e) {
+      if (is_list(e)) e.body["data"][0].erase("display_name");
+    });
+    expect_warned(run(drift.base_url(), contract(Source::published)), "models.list", "/data/0/display_name", "required",
+                  Source::documented);
+    // ... and a failure at the default level (expect_only in "drift in the model list").
+  }
+  SUBCASE("a status only the documentation gives is a warning; one the OpenAPI declares fails") {
+    DriftServer drift([](Exchange& e) {
+      if (e.status == 401) e.status = 403;                      // 401 is documented, not published
+      if (e.status == 404) e.body = json::array({"not", "an object"});  // 404 {type: object} is published
+    });
+    auto report = run(drift.base_url(), contract(Source::published));
+    INFO(summary(report));
+    CHECK(result(report, "errors.unauthenticated").status == Status::passed);
+    CHECK(findings_of(report, "errors.unauthenticated") == std::set<std::string>{" [documented status]"});
+    CHECK(result(report, "errors.model_not_found").status == Status::failed);
+    CHECK(findings_of(report, "errors.model_not_found").count(" [published type]") == 1);
+  }
+}
+
+TEST_CASE("a chat id outside our chatcmpl- pattern: in the answer and in every stream chunk, a warning of ours") {
+  DriftServer drift([](Exchange& e) {
+    if (e.method != "POST" || e.path != "/api/ai/chat/completions" || e.status != 200) return;
+    if (e.body.is_object()) e.body["id"] = "cmpl-" + e.body.value("id", "");
+    for (size_t at = e.raw.find("\"chatcmpl-"); at != std::string::npos; at = e.raw.find("\"chatcmpl-", at))
+      e.raw.replace(at, 10, "\"cmpl-");
+  });
+  auto lenient = run(drift.base_url(), chat_only());
+  INFO(summary(lenient));
+  CHECK(lenient.all_passed());
+  CHECK(findings_of(lenient, "chat.completion") == std::set<std::string>{"/id [ours pattern]"});
+  CHECK(findings_of(lenient, "chat.stream") == std::set<std::string>{"/id [ours pattern]"});
+  CHECK(lenient.warnings() > 3);  // one per chunk
+
+  RunOptions o = chat_only();
+  o.contract = Source::ours;
+  auto strict = run(drift.base_url(), o);
+  for (const char* id : {"chat.completion", "chat.stream", "chat.stream.tools"}) CHECK(result(strict, id).status == Status::failed);
 }

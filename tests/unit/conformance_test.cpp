@@ -136,12 +136,12 @@ TEST_CASE("reports escape XML and end the text summary with 'N passed, N failed'
   auto text = text_summary(report);
   CHECK(text.substr(text.rfind('\n', text.size() - 2) + 1) == "1 passed, 1 failed\n");
   CHECK(text_result(bad, false) ==
-        "FAIL  b.bad  broken <thing>\n      failure GET /x /a [type] expected \"integer\" — \"1\"\n");
+        "FAIL  b.bad  broken <thing>\n      failure GET /x /a [documented type] expected \"integer\" — \"1\"\n");
   CHECK(text_result(ok, true).rfind("\033[32mPASS\033[0m", 0) == 0);
 
   auto xml = junit_report(report);
   CHECK(xml.find("<testcase classname=\"oxen-conformance.a\" name=\"a.ok\"") != std::string::npos);
-  CHECK(xml.find("<failure message=\"GET /x /a: expected &quot;integer&quot;\" type=\"type\">broken &lt;thing&gt;\n") !=
+  CHECK(xml.find("<failure message=\"GET /x /a: expected &quot;integer&quot;\" type=\"documented type\">broken &lt;thing&gt;\n") !=
         std::string::npos);
   auto j = json::parse(json_report(report));
   CHECK(j["summary"]["failed"] == 1);
@@ -158,8 +158,8 @@ TEST_CASE("validate: a JSON document, or an SSE transcript frame by frame") {
   broken.erase("id");
   broken["created"] = "soon";
   CHECK(validate_document("model", broken.dump(), false, out, err) == 1);
-  CHECK(out.str().find("failure /id [required]") != std::string::npos);
-  CHECK(out.str().find("failure /created [type]") != std::string::npos);
+  CHECK(out.str().find("failure /id [published required]") != std::string::npos);
+  CHECK(out.str().find("failure /created [published type]") != std::string::npos);
 
   out.str("");
   CHECK(validate_document("no_such_schema", "{}", false, out, err) == 2);
@@ -169,12 +169,12 @@ TEST_CASE("validate: a JSON document, or an SSE transcript frame by frame") {
   const std::string m = a_model().dump();
   out.str("");
   CHECK(validate_document("model", "data: " + m + "\n\ndata: {\"id\": 1}\n\ndata: [DONE]\n\n", false, out, err) == 1);
-  CHECK(out.str().find("frame 2 failure /object [required]") != std::string::npos);
+  CHECK(out.str().find("frame 2 failure /object [published required]") != std::string::npos);
   CHECK(out.str().find("frame 1 ") == std::string::npos);
   CHECK(out.str().find("ending in [DONE]") != std::string::npos);
   out.str("");
   CHECK(validate_document("model", "data: " + m + "\n\ndata: [DONE]\n\ndata: " + m + "\n\n", false, out, err) == 1);
-  CHECK(out.str().find("frame 3 failure [done_last]") != std::string::npos);
+  CHECK(out.str().find("frame 3 failure [documented done_last]") != std::string::npos);
 
   // chat_chunk: the stream rules as well.
   auto chunk = [](const std::string& delta, const std::string& finish) {
@@ -189,15 +189,15 @@ TEST_CASE("validate: a JSON document, or an SSE transcript frame by frame") {
   out.str("");
   const std::string no_role = chunk(R"({"content":"Hi"})", "null") + chunk("{}", "\"stop\"") + "data: [DONE]\n\n";
   CHECK(validate_document("chat_chunk", no_role, false, out, err) == 1);
-  CHECK(out.str().find("stream frame 1 failure /choices/0/delta/role [role_first]") != std::string::npos);
+  CHECK(out.str().find("stream frame 1 failure /choices/0/delta/role [ours role_first]") != std::string::npos);
   out.str("");
   const std::string unframed = chunk(R"({"role":"assistant"})", "null") + chunk("{}", "\"stop\"").substr(6) + "data: [DONE]\n\n";
   CHECK(validate_document("chat_chunk", unframed, false, out, err) == 1);
-  CHECK(out.str().find("[framing] a line that is not an SSE field") != std::string::npos);
-  CHECK(out.str().find("[finish_reason] no chunk carries a finish_reason") != std::string::npos);
+  CHECK(out.str().find("[documented framing] a line that is not an SSE field") != std::string::npos);
+  CHECK(out.str().find("[ours finish_reason] no chunk carries a finish_reason") != std::string::npos);
   out.str("");
   CHECK(validate_document("chat_chunk", good.substr(0, good.size() - 2), false, out, err) == 1);
-  CHECK(out.str().find("[framing] the stream ends inside an event") != std::string::npos);
+  CHECK(out.str().find("[documented framing] the stream ends inside an event") != std::string::npos);
 }
 
 TEST_CASE("stream grading of tool-call deltas") {
