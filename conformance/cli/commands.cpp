@@ -154,6 +154,55 @@ nlohmann::json load_openapi(const std::string& where, Io io) {
   return doc;
 }
 
+struct SpecDiffArgs {
+  std::string against, baseline, scope = "/api/ai/", accepted;
+  bool no_accepted = false, strict = false;
+};
+
+std::vector<AcceptedDifference> accepted_list(const SpecDiffArgs& a, Io io) {
+  if (a.no_accepted) return {};
+  if (a.accepted.empty()) return builtin_accepted_differences();
+  return parse_accepted_differences(read_input(a.accepted, io.in), a.accepted);
+}
+
+// New differences first (they are what fails), then stale entries, then the accepted ones with
+// their reasons.
+void print_review(const SpecReview& review, std::ostream& out) {
+  for (const auto& i : review.fresh) out << "NEW       " << i.line() << "\n";
+  for (const auto& a : review.stale)
+    out << "STALE     " << a.line() << ": accepted, but no longer found; remove it from the list\n";
+  for (const auto& [i, a] : review.accepted) out << "ACCEPTED  " << i.line() << "\n          reason: " << a.reason << "\n";
+}
+
+int cmd_spec_diff(const SpecDiffArgs& a, Io io) {
+  try {
+    auto accepted = accepted_list(a, io);
+    auto doc = load_openapi(a.against, io);
+    // The list is about /api/ai/; a narrower scope leaves entries out of the comparison.
+    const bool whole = std::string_view("/api/ai/").starts_with(a.scope);
+    auto review = review_spec_diff(spec_diff_ours(doc, mock_routes(), SchemaStore::builtin(), a.scope), accepted, whole);
+    io.out << "# " << a.against << " against our schemas and the mock's routes ("
+           << (a.no_accepted ? "no accepted list" : a.accepted.empty() ? "the built-in accepted list" : a.accepted)
+           << ", " << accepted.size() << " entries)\n";
+    print_review(review, io.out);
+    size_t fresh = review.fresh.size();
+    if (!a.baseline.empty()) {
+      // Changes of the document itself are never accepted: a new baseline acknowledges them.
+      auto changes = spec_diff_baseline(load_openapi(a.baseline, io), doc, a.scope).items;
+      io.out << "# " << a.against << " against " << a.baseline << "\n";
+      for (const auto& i : changes) io.out << "NEW       " << i.line() << "\n";
+      fresh += changes.size();
+    }
+    io.out << fresh << (fresh == 1 ? " new difference, " : " new differences, ") << review.accepted.size()
+           << " accepted, " << review.stale.size() << (review.stale.size() == 1 ? " stale entry" : " stale entries")
+           << (review.stale.empty() || a.strict ? "" : " (a failure under --strict)") << "\n";
+    return fresh > 0 || (a.strict && !review.stale.empty()) ? 1 : 0;
+  } catch (const std::exception& e) {
+    io.err << "oxen-conformance: " << e.what() << "\n";
+    return 2;
+  }
+}
+
 }  // namespace
 
 int conformance_main(const std::vector<std::string>& args, Io io) {
@@ -200,11 +249,15 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
   diff->add_option("a", snap_a, "Earlier snapshot (folder or snapshot.json)")->required();
   diff->add_option("b", snap_b, "Later snapshot")->required();
 
-  std::string against, baseline, scope = "/api/ai/";
+  SpecDiffArgs spec_args;
   auto* spec = app.add_subcommand("spec-diff", "Compare a published OpenAPI document with our schemas");
-  spec->add_option("--against", against, "OpenAPI document: URL or file")->required();
-  spec->add_option("--baseline", baseline, "An earlier copy of the document to compare with");
-  spec->add_option("--scope", scope, "Path prefix compared (\"\" for all)");
+  spec->add_option("--against", spec_args.against, "OpenAPI document: URL or file")->required();
+  spec->add_option("--baseline", spec_args.baseline, "An earlier copy of the document to compare with");
+  spec->add_option("--scope", spec_args.scope, "Path prefix compared (\"\" for all)");
+  auto* accepted_opt = spec->add_option("--accepted", spec_args.accepted,
+                                        "List of accepted differences (default: the reviewed list compiled in)");
+  spec->add_flag("--no-accepted", spec_args.no_accepted, "Accept no difference: every one fails")->excludes(accepted_opt);
+  spec->add_flag("--strict", spec_args.strict, "An accepted entry that matches nothing fails the run");
 
   ClientOptions client_opts;
   auto* client = app.add_subcommand("client", "Run a client command against a fresh mock and report request-schema violations");
@@ -280,27 +333,7 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
       return 2;
     }
   }
-  if (*spec) {
-    try {
-      auto doc = load_openapi(against, io);
-      auto items = spec_diff_ours(doc, mock_routes(), SchemaStore::builtin(), scope);
-      io.out << "# " << against << " against our schemas and the mock's routes\n";
-      for (const auto& i : items) io.out << i.line() << "\n";
-      size_t total = items.size();
-      if (!baseline.empty()) {
-        auto base = load_openapi(baseline, io);
-        auto changes = spec_diff_baseline(base, doc, scope);
-        io.out << "# " << against << " against " << baseline << "\n";
-        for (const auto& i : changes) io.out << i.line() << "\n";
-        total += changes.size();
-      }
-      io.out << total << (total == 1 ? " difference\n" : " differences\n");
-      return total == 0 ? 0 : 1;
-    } catch (const std::exception& e) {
-      io.err << "oxen-conformance: " << e.what() << "\n";
-      return 2;
-    }
-  }
+  if (*spec) return cmd_spec_diff(spec_args, io);
   return 2;
 }
 

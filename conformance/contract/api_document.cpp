@@ -81,6 +81,7 @@ struct Reader {
       } catch (const std::exception&) {
         fail("response status '" + status_text + "' is not a number");
       }
+      op.statuses.push_back(status);
       const json& r = local(raw);
       if (auto kinds = r.find("x-oxen-errors"); kinds != r.end())
         op.error_kinds[status] = kinds->get<std::vector<std::string>>();

@@ -26,6 +26,7 @@ struct Operation {
   bool json_body = false;
   std::map<int, std::string> response_schemas;  // status -> schema of a JSON answer
   std::map<int, std::vector<std::string>> error_kinds;  // status -> documented error kinds
+  std::vector<int> statuses;  // every status the operation declares, in the document's order
   std::string frame_schema;  // schema of each `data:` frame of a text/event-stream answer
   std::string frame_terminator;                 // e.g. "[DONE]" ("" = none)
   std::map<std::string, std::string> event_schemas;  // `event:` name -> schema of its data

@@ -9,6 +9,7 @@
 #include <valijson/validator.hpp>
 
 #include "embedded.hpp"
+#include "expected_values.hpp"
 #include "json_ref.hpp"
 #include "schema_dialect.hpp"
 
@@ -175,6 +176,13 @@ Violations Schema::validate(const nlohmann::json& instance) const {
     Violation v = to_violation(e);
     if (std::find(all.begin(), all.end(), v) == all.end()) all.push_back(std::move(v));
   }
+  // valijson says only that an enum, const or pattern failed; the reader needs what it asked for.
+  for (auto& v : all) {
+    std::string expected = expected_values(v.rule, {&document_, &document_}, lookup_, instance, v.pointer);
+    if (expected.empty()) continue;
+    if (v.message.ends_with(".")) v.message.pop_back();
+    v.message += "; " + expected;
+  }
   // Most specific first: a client wants the leaf that broke, not the oneOf that wraps it.
   std::stable_sort(all.begin(), all.end(), [](const Violation& a, const Violation& b) {
     bool a_wrap = a.rule == "oneOf" || a.rule == "anyOf";
@@ -189,6 +197,7 @@ Schema compile_schema(const nlohmann::json& document, const SchemaStore* store) 
     throw std::invalid_argument("a schema must be an object or a boolean");
   Schema out;
   out.document_ = to_draft7(document);
+  if (store) out.lookup_ = store->lookup();
   check_refs_and_patterns(out.document_, store);
   auto compiled = std::make_shared<CompiledSchema>();
   compiled->document = guard_formats(out.document_);

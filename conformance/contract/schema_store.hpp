@@ -24,12 +24,13 @@ class Schema {
   friend class SchemaStore;
   friend Schema compile_schema(const nlohmann::json&, const class SchemaStore*);
   nlohmann::json document_;
+  DocumentLookup lookup_;  // the store's documents, for the `$ref`s a violation's message follows
   std::shared_ptr<const CompiledSchema> compiled_;
 };
 
 // Compile a free-standing schema (a model's request_schema, a tool's parameters). `$ref`s to
 // other documents are resolved in `store` when given. 2020-12 spellings are rewritten first
-// (schema_dialect.hpp). Throws std::invalid_argument when the
+// (schema_dialect.hpp); `store` must outlive the schema. Throws std::invalid_argument when the
 // document is not a usable schema.
 Schema compile_schema(const nlohmann::json& document, const SchemaStore* store = nullptr);
 
@@ -40,6 +41,9 @@ class SchemaStore {
 
   // name -> document; a name is the file stem ("model" for model.schema.json).
   explicit SchemaStore(std::map<std::string, nlohmann::json> documents);
+  // Its schemas look documents up in the store, so the store stays where it was made.
+  SchemaStore(const SchemaStore&) = delete;
+  SchemaStore& operator=(const SchemaStore&) = delete;
 
   bool has(const std::string& name) const { return schemas_.count(name) != 0; }
   const Schema& get(const std::string& name) const;  // throws std::out_of_range

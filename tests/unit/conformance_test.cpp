@@ -1,5 +1,5 @@
 // The pieces of oxen-conformance that need no server: undeclared members, base URLs, reports,
-// validate (JSON and SSE transcripts), snapshot drift and spec-diff on small OpenAPI documents.
+// validate (JSON and SSE transcripts) and snapshot drift (spec-diff: spec_diff_test.cpp).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,7 +11,6 @@
 #include "runner.hpp"
 #include "shape.hpp"
 #include "snapshot.hpp"
-#include "spec_diff.hpp"
 #include "stream_grade.hpp"
 #include "validate.hpp"
 
@@ -262,81 +261,5 @@ TEST_CASE("diff_snapshots reports shape drift and masks volatile values") {
       "endpoint_changed m-1: \"/chat/completions\" -> \"/audio/generate\"",
       "pricing_changed m-2: {\"input_cost_per_token\":0.1,\"method\":\"token\",\"output_cost_per_token\":0.2} -> "
       "{\"input_cost_per_token\":0.3,\"method\":\"token\",\"output_cost_per_token\":0.2}"};
-  CHECK(lines == expected);
-}
-
-namespace {
-
-json small_openapi() {
-  return json::parse(R"({
-    "openapi": "3.0.0",
-    "servers": [{"url": "https://api.example.test"}],
-    "paths": {
-      "/api/ai/models": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/List"}}}}}}},
-      "/api/ai/models/{model_id}": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}}}}},
-      "/api/ai/brand/new": {"post": {"responses": {"200": {"description": "x"}}}},
-      "/api/other/thing": {"get": {"responses": {}}}
-    },
-    "components": {"schemas": {
-      "List": {"type": "object", "properties": {"object": {"type": "string"}, "data": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}}}},
-      "Model": {"type": "object", "properties": {
-        "id": {"type": "string"},
-        "created": {"type": "string", "nullable": true},
-        "model_type": {"type": "string", "enum": ["base", "custom", "merged"]},
-        "new_thing": {"type": "boolean"}
-      }}
-    }}
-  })");
-}
-
-}  // namespace
-
-TEST_CASE("spec-diff against our schemas and routes") {
-  std::vector<RouteInfo> routes = {{"GET", "/api/ai/models", "", "model_list"},
-                                   {"GET", "/api/ai/models/{id+}", "", "model"},
-                                   {"DELETE", "/api/ai/models/{id+}", "", "model"}};
-  std::vector<std::string> lines;
-  for (const auto& i : spec_diff_ours(small_openapi(), routes, oxen::SchemaStore::builtin(), "/api/ai/"))
-    lines.push_back(i.line());
-  auto has = [&](const std::string& l) { return std::find(lines.begin(), lines.end(), l) != lines.end(); };
-  INFO(::doctest::toString(lines.size()));
-  CHECK(has("path_added POST /api/ai/brand/new: published, not served by the mock"));
-  CHECK(has("path_removed DELETE /api/ai/models/{}: served by the mock, not published"));
-  CHECK(!has("path_added GET /api/other/thing: published, not served by the mock"));  // out of scope
-  CHECK(has("property_added GET /api/ai/models/{} response Model ~ model /new_thing"));
-  CHECK(has("property_retyped GET /api/ai/models/{} response Model ~ model /created: integer -> string"));
-  CHECK(has("enum_value_added GET /api/ai/models/{} response Model ~ model /model_type: \"merged\""));
-  CHECK(has("property_removed GET /api/ai/models/{} response Model ~ model /pricing"));
-  CHECK(has("property_added GET /api/ai/models response List ~ model_list /data/[]/new_thing"));
-
-  CHECK(normalise_path("/api/ai/models/{id+}/activate") == "/api/ai/models/{}/activate");
-  auto routes_of_mock = mock_routes();
-  CHECK(std::any_of(routes_of_mock.begin(), routes_of_mock.end(),
-                    [](const RouteInfo& r) { return r.pattern == "/api/ai/models/search" && r.response_schema == "model_list"; }));
-}
-
-TEST_CASE("spec-diff against an earlier copy of the document") {
-  auto before = small_openapi();
-  auto after = small_openapi();
-  after["paths"].erase("/api/ai/brand/new");
-  after["paths"]["/api/ai/queue"] = {{"get", {{"responses", json::object()}}}};
-  after["components"]["schemas"]["Model"]["properties"].erase("new_thing");
-  after["components"]["schemas"]["Model"]["properties"]["model_type"]["enum"] = {"base", "custom"};
-  after["components"]["schemas"]["Extra"] = {{"type", "object"}};
-  std::vector<std::string> lines;
-  for (const auto& i : spec_diff_baseline(before, after, "/api/ai/")) lines.push_back(i.line());
-  std::vector<std::string> expected = {"path_added GET /api/ai/queue",
-                                       "path_removed POST /api/ai/brand/new",
-                                       "schema_added Extra",
-                                       "enum_value_removed Model /model_type: \"merged\"",
-                                       "property_removed Model /new_thing",
-                                       // List embeds Model, so its view changes too.
-                                       "enum_value_removed List /data/[]/model_type: \"merged\"",
-                                       "property_removed List /data/[]/new_thing"};
-  std::sort(lines.begin(), lines.end());
-  std::sort(expected.begin(), expected.end());
-  std::string got;
-  for (const auto& l : lines) got += l + "\n";
-  INFO(got);
   CHECK(lines == expected);
 }

@@ -36,3 +36,46 @@ TEST_CASE("credential names, as headers or JSON members") {
   CHECK(out.contains("[redacted]"));
   CHECK(out.dump().find("sk-1") == std::string::npos);
 }
+
+TEST_CASE("a key with '+', spaces or '/' is redacted in every form it travels in") {
+  const std::string key = "sk-oxen/a+b c=9f";
+
+  SUBCASE("raw") { CHECK(redact("Bearer " + key + ".", key) == "Bearer [redacted]."); }
+
+  SUBCASE("URL-encoded: %XX in either case, '+' or %20 for the space") {
+    for (const char* form : {"sk-oxen%2Fa%2Bb%20c%3D9f", "sk-oxen%2fa%2bb%20c%3d9f", "sk-oxen%2Fa%2Bb+c%3D9f",
+                             "sk-oxen/a%2Bb+c=9f", "sk%2Doxen%2Fa%2Bb%20c%3D9f"})
+      CHECK_MESSAGE(redact(std::string("/x?key=") + form + "&n=1", key) == "/x?key=[redacted]&n=1", form);
+  }
+
+  SUBCASE("JSON-escaped: \\/ and \\u00XX, also quoted in JSON again") {
+    for (const char* form : {R"(sk-oxen\/a+b c=9f)", R"(sk-oxen\/a\u002bb\u0020c\u003d9f)",
+                             R"(sk-oxen\u002Fa\u002Bb c=9f)", R"(sk-oxen\/a%2Bb+c=9f)",
+                             R"(sk-oxen\\/a\\u002bb c=9f)", R"(sk-oxen\\\\/a\\\\u002bb c=9f)"})  // quoted again
+      CHECK_MESSAGE(redact(std::string(R"({"note": "key )") + form + R"("})", key) == R"({"note": "key [redacted]"})",
+                    form);
+  }
+
+  SUBCASE("a '+' of the text is not a '+' of the key, and a near miss is left alone") {
+    // Only a space of the key may be written '+'; the key's '+' must be '+' or %2B.
+    CHECK(redact("sk-oxen/a b c=9f", key) == "sk-oxen/a b c=9f");
+    CHECK(redact("sk-oxen/a%2Bb c=9", key) == "sk-oxen/a%2Bb c=9");
+    CHECK(redact("sk-oxen%2Fa%2Bb%20c%3D9e", key) == "sk-oxen%2Fa%2Bb%20c%3D9e");
+  }
+
+  SUBCASE("escape characters of the key itself are read both ways") {
+    // '%' and '\' in a key: raw, or escaped (%25, \\), whichever reading matches.
+    CHECK(redact("a=pct%25key\\x", "pct%key\\x") == "a=[redacted]");
+    CHECK(redact("a=pct%key\\\\x", "pct%key\\x") == "a=[redacted]");
+    CHECK(redact("a=pct%key\\x", "pct%key\\x") == "a=[redacted]");
+  }
+
+  SUBCASE("a short key in an encoded form, standing alone") {
+    CHECK(redact("k=a%2Bb&x=a+bz", "a+b") == "k=[redacted]&x=a+bz");
+  }
+
+  SUBCASE("redact_json: members and values, as the journal and snapshots store them") {
+    json body = {{"url", "https://x/?k=sk-oxen%2Fa%2Bb+c%3D9f"}, {"text", key}};
+    CHECK(oxen::redact_json(body, key).dump() == R"({"text":"[redacted]","url":"https://x/?k=[redacted]"})");
+  }
+}
