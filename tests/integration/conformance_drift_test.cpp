@@ -316,6 +316,41 @@ TEST_CASE("streams are graded frame by frame") {
     CHECK(report.results.size() == 3);
     CHECK(report.count(Status::passed) == 3);
   }
+  SUBCASE("legal variations of the wire format pass") {
+    // Each is what a faithful server may send: the grader must not call it drift.
+    const std::pair<const char*, std::function<void(Exchange&)>> variations[] = {
+        {"CRLF line endings",
+         [](Exchange& e) {
+           std::string crlf;
+           for (char c : e.raw) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+           e.raw = crlf;
+         }},
+        {"comments between frames", [](Exchange& e) { e.raw.insert(frame_at(e.raw, 1), ": keep-alive\n\n"); }},
+        {"chunked transfer in 7-byte pieces", [](Exchange& e) { e.chunked = true; }},
+        {"one frame over two data: lines",
+         [](Exchange& e) {
+           // SSE joins the lines with a newline, which is whitespace between JSON tokens.
+           auto at = e.raw.find(",\"", frame_at(e.raw, 1));
+           e.raw.insert(at + 1, "\ndata: ");
+         }},
+        {"a charset parameter", [](Exchange& e) { e.content_type = "text/event-stream; charset=utf-8"; }},
+        {"an unknown field in a chunk",
+         [](Exchange& e) {
+           auto at = e.raw.find("{", frame_at(e.raw, 1));
+           e.raw.insert(at + 1, "\"x_oxen_trace\":\"t-1\",");
+         }},
+    };
+    for (const auto& [what, change] : variations) {
+      CAPTURE(what);
+      DriftServer drift([&change](Exchange& e) {
+        if (is_stream(e)) change(e);
+      });
+      auto report = run(drift.base_url(), chat_only());
+      INFO(summary(report));
+      CHECK(report.count(Status::passed) == 3);
+      CHECK(report.count(Status::failed) == 0);
+    }
+  }
   SUBCASE("broken data: framing") {
     DriftServer drift([](Exchange& e) {
       if (is_stream(e) && e.raw.find("tool_calls") == std::string::npos) e.raw.erase(frame_at(e.raw, 1), 6);

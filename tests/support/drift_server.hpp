@@ -22,6 +22,8 @@ struct Exchange {
   nlohmann::json body;  // parsed JSON (null when the body was not JSON)
   std::string raw;      // used when `body` is null
   bool identified = true;  // false: the answer loses the mock's identity header
+  std::string content_type;  // set: replaces the answer's Content-Type
+  bool chunked = false;      // true: `raw` is sent with chunked transfer, in small pieces
 };
 
 using Perturbation = std::function<void(Exchange&)>;
@@ -79,10 +81,22 @@ class DriftServer {
     res.status = e.status;
     // Still the mock, one change away: it keeps the mock's identity header.
     if (e.identified && r->has_header("X-Oxen-Mock")) res.set_header("X-Oxen-Mock", r->get_header_value("X-Oxen-Mock"));
-    if (!e.body.is_null())
-      res.set_content(e.body.dump(), "application/json");
-    else
-      res.set_content(e.raw, r->get_header_value("Content-Type").c_str());
+    const std::string type = !e.content_type.empty() ? e.content_type
+                             : e.body.is_null()       ? r->get_header_value("Content-Type")
+                                                      : "application/json";
+    if (!e.body.is_null()) {
+      res.set_content(e.body.dump(), type);
+    } else if (e.chunked) {
+      res.set_chunked_content_provider(type, [raw = e.raw](size_t offset, httplib::DataSink& sink) {
+        if (offset >= raw.size()) {
+          sink.done();
+          return true;
+        }
+        return sink.write(raw.data() + offset, std::min<size_t>(7, raw.size() - offset));
+      });
+    } else {
+      res.set_content(e.raw, type);
+    }
   }
 
   TestServer mock_;
