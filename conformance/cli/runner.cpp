@@ -166,7 +166,7 @@ bool is_custom(const nlohmann::json& model) {
 
 const nlohmann::json* Session::chat_model() {
   if (chat_model_) return *chat_model_;
-  // The model chat.completion is planned with, so that every chat call of the run uses one model.
+  // The model chat.completion is planned with: the chat model of the checks that are not priced.
   try {
     chat_model_ = model_for(catalog_entry("chat.completion"));
   } catch (const std::exception&) {
