@@ -52,9 +52,32 @@ void add_models_routes(Router& router) {
     auto status = ctx.request.query_param("deployment_status");
     if (status && *status != "live")
       throw invalid_params("deployment_status: must be \"live\" when given");
-    auto model = ctx.world.registry.model_body(ctx.param("id"));
+    // The published parameter is "Model ID (UUID) or name": a UUID names the model it derives from.
+    auto id = ctx.world.registry.resolve(ctx.param("id"));
+    auto model = id ? ctx.world.registry.model_body(*id) : nullptr;
     if (!model) throw ApiError("model_not_found", {{"id", ctx.param("id")}});
     return Response::json_text(*model);
+  });
+
+  router.bind("updateModel", [](Context& ctx) {
+    return Response::json(ctx.world.registry.update(ctx.param("id"), ctx.body));
+  });
+
+  router.bind("listFeaturedModels", [](Context& ctx) {
+    return Response::json(list_body(ctx.world.registry.featured()));
+  });
+
+  // Favorites belong to the API key, like the generations and event streams it owns.
+  router.bind("listFavoriteModels", [](Context& ctx) {
+    return Response::json(list_body(ctx.world.registry.favorites(ctx.owner())));
+  });
+
+  router.bind("favoriteModel", [](Context& ctx) {
+    return Response::json(ctx.world.registry.favorite(ctx.param("id"), ctx.owner()));
+  });
+
+  router.bind("unfavoriteModel", [](Context& ctx) {
+    return Response::json(ctx.world.registry.unfavorite(ctx.param("id"), ctx.owner()));
   });
 
   router.bind("deleteModel", [](Context& ctx) {

@@ -1,8 +1,10 @@
 #include "registry.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "../core/api_error.hpp"
+#include "../core/rng.hpp"
 #include "../../conformance/contract/text.hpp"
 
 namespace oxen::mock {
@@ -36,6 +38,13 @@ int64_t seconds_to_ms(const nlohmann::json& j, const char* key, int64_t fallback
   return j.contains(key) ? static_cast<int64_t>(j[key].get<double>() * 1000) : fallback;
 }
 
+// The exported form of an API key's hash, as the queue writes it: never the key itself.
+std::string owner_hex(uint64_t owner) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(owner));
+  return buf;
+}
+
 }  // namespace
 
 Registry::Registry(const nlohmann::json& models, const nlohmann::json& deployments,
@@ -56,6 +65,8 @@ Registry::Registry(const nlohmann::json& models, const nlohmann::json& deploymen
     initial_order_.push_back(id);
     initial_[id] = model;
   }
+  // Checked against the models when the fixtures load; featured() skips any that are gone.
+  featured_ = models.value("featured", std::vector<std::string>{});
   reset();
 }
 
@@ -63,6 +74,7 @@ void Registry::reset() {
   std::lock_guard lock(mutex_);
   order_ = initial_order_;
   entries_.clear();
+  favorites_.clear();
   unpublished_.clear();
   changed_locked();
   for (const auto& [id, model] : initial_) entries_[id] = Entry{model, std::nullopt};
@@ -78,7 +90,11 @@ nlohmann::json Registry::export_state() const {
     if (entry.pending)
       pending[id] = {{"event", entry.pending->event}, {"due_ms", entry.pending->due_ms}};
   }
-  return {{"models", models}, {"pending", pending}};
+  nlohmann::json state = {{"models", models}, {"pending", pending}};
+  // Only when someone has favorites, so a state without any reads as it did before favorites.
+  for (const auto& [owner, ids] : favorites_)
+    if (!ids.empty()) state["favorites"][owner_hex(owner)] = ids;
+  return state;
 }
 
 void Registry::import_state(const nlohmann::json& state) {
@@ -96,9 +112,18 @@ void Registry::import_state(const nlohmann::json& state) {
     if (it == entries.end()) throw std::invalid_argument("pending transition for unknown model '" + id + "'");
     it->second.pending = Pending{p.at("event"), p.at("due_ms")};
   }
+  std::map<uint64_t, std::vector<std::string>> favorites;
+  const auto favorited = state.value("favorites", nlohmann::json::object());
+  for (const auto& [owner, ids] : favorited.items()) {
+    for (const auto& id : ids)
+      if (!entries.count(id.get<std::string>()))
+        throw std::invalid_argument("favorite of unknown model '" + id.get<std::string>() + "'");
+    favorites[std::stoull(owner, nullptr, 16)] = ids.get<std::vector<std::string>>();
+  }
   std::lock_guard lock(mutex_);
   order_ = std::move(order);
   entries_ = std::move(entries);
+  favorites_ = std::move(favorites);
   unpublished_.clear();
   changed_locked();
 }
@@ -201,6 +226,65 @@ std::optional<nlohmann::json> Registry::find(const std::string& id) const {
   return it->second.model;
 }
 
+std::optional<std::string> Registry::resolve(const std::string& id_or_uuid) const {
+  std::lock_guard lock(mutex_);
+  if (entries_.count(id_or_uuid)) return id_or_uuid;
+  // A UUID is 36 characters; model ids that long are compared anyway, the set is small.
+  for (const auto& id : order_)
+    if (uuid_of(id) == id_or_uuid) return id;
+  return std::nullopt;
+}
+
+std::string Registry::uuid_of(const std::string& id) { return Rng(hash_bytes(id), "model-uuid").uuid(); }
+
+nlohmann::json Registry::featured() const {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  auto out = nlohmann::json::array();
+  for (const auto& id : featured_)
+    if (auto it = entries_.find(id); it != entries_.end()) out.push_back(it->second.model);
+  return out;
+}
+
+nlohmann::json Registry::favorites(uint64_t owner) const {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  auto out = nlohmann::json::array();
+  if (auto it = favorites_.find(owner); it != favorites_.end())
+    for (const auto& id : it->second) out.push_back(entries_.at(id).model);
+  return out;
+}
+
+nlohmann::json Registry::favorite(const std::string& id, uint64_t owner) {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  const auto& model = entry_locked(id).model;
+  auto& ids = favorites_[owner];
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  return model;
+}
+
+nlohmann::json Registry::unfavorite(const std::string& id, uint64_t owner) {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  const auto& model = entry_locked(id).model;
+  if (auto it = favorites_.find(owner); it != favorites_.end()) {
+    std::erase(it->second, id);
+    if (it->second.empty()) favorites_.erase(it);
+  }
+  return model;
+}
+
+nlohmann::json Registry::update(const std::string& id, const nlohmann::json& changes) {
+  std::lock_guard lock(mutex_);
+  settle_locked(clock_.now_ms());
+  auto& model = entry_locked(id).model;
+  if (model.value("model_type", "base") != "custom") throw ApiError("base_model_not_editable", {{"id", id}});
+  for (const auto& [field, value] : changes.items()) model[field] = value;
+  changed_locked();
+  return model;
+}
+
 std::optional<std::string> Registry::deployment_status(const std::string& id) const {
   auto model = find(id);
   if (!model) return std::nullopt;
@@ -290,6 +374,7 @@ nlohmann::json Registry::remove(const std::string& id) {
   nlohmann::json model = std::move(entry.model);
   entries_.erase(id);
   order_.erase(std::find(order_.begin(), order_.end(), id));
+  for (auto& [owner, ids] : favorites_) std::erase(ids, id);
   changed_locked();
   return model;
 }

@@ -44,6 +44,23 @@ class Registry {
   std::shared_ptr<const std::string> model_body(const std::string& id) const;  // null: unknown
   nlohmann::json search(const std::string& text) const;       // case-insensitive id/name substring
   std::optional<nlohmann::json> find(const std::string& id) const;
+  // The id of the model named `id_or_uuid` by id or by its UUID (uuid_of); nullopt when neither.
+  std::optional<std::string> resolve(const std::string& id_or_uuid) const;
+  // A model's UUID: derived from its id alone (not the seed or namespace), so it is the same in
+  // every mock and across restarts. The Model object carries none (the published one has none).
+  static std::string uuid_of(const std::string& id);
+
+  // The fixture's `featured` models that still exist, in the fixture's order.
+  nlohmann::json featured() const;
+  // The models the API key `owner` favorited, oldest favorite first. favorite/unfavorite are
+  // idempotent and return the model; both throw ApiError model_not_found for an unknown id.
+  nlohmann::json favorites(uint64_t owner) const;
+  nlohmann::json favorite(const std::string& id, uint64_t owner);
+  nlohmann::json unfavorite(const std::string& id, uint64_t owner);
+
+  // Merges `changes` (already validated against model_update_request) into a custom model and
+  // returns it. Throws ApiError model_not_found, base_model_not_editable.
+  nlohmann::json update(const std::string& id, const nlohmann::json& changes);
 
   // Deployment actions by the API key `owner`; each returns the model as it is right after the
   // action. Throw ApiError: model_not_found, base_model_not_deployable, base_model_not_deletable.
@@ -64,7 +81,7 @@ class Registry {
   void advance(int64_t now_ms);
 
   void reset();  // back to the fixture's state
-  // The whole state as JSON ({models, pending}) and back; import replaces everything at once.
+  // The whole state as JSON ({models, pending, favorites}) and back; import replaces everything at once.
   nlohmann::json export_state() const;
   void import_state(const nlohmann::json& state);
   size_t size() const;
@@ -97,6 +114,7 @@ class Registry {
   const Clock& clock_;
   const StateMachine& machine_;
   std::vector<std::string> initial_order_;
+  std::vector<std::string> featured_;
   std::map<std::string, nlohmann::json> initial_;
   Timing default_timing_;
   std::map<std::string, Timing> timings_;
@@ -104,6 +122,7 @@ class Registry {
   mutable std::mutex mutex_;
   std::vector<std::string> order_;
   mutable std::map<std::string, Entry> entries_;
+  std::map<uint64_t, std::vector<std::string>> favorites_;  // by API key hash, in favorite order
   mutable std::shared_ptr<const std::string> list_body_;
   mutable std::map<std::string, std::shared_ptr<const std::string>> model_bodies_;
   mutable std::vector<DeploymentChange> unpublished_;  // settled by a read, told at the next tick

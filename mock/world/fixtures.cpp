@@ -62,6 +62,10 @@ void check_models(const nlohmann::json& models) {
       }
     }
   }
+  const auto featured = models.value("featured", nlohmann::json::array());
+  for (size_t i = 0; i < featured.size(); ++i)
+    if (!seen.count(featured[i].get<std::string>()))
+      throw FixtureError("models.json", "/featured/" + std::to_string(i), "no model with this id in models");
 }
 
 // Every id under the fixture's `models` must name a model of models.json.
