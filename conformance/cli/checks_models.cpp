@@ -314,6 +314,32 @@ void check_invalid_params(Session& s, Outcome& out) {
   check_oxen_error(s, out, "/ai/models/search", true, 400, "invalid_params");
 }
 
+// A list of some of the models (featured, favorites): a valid model_list, each model once, each
+// one the full list also has.
+void check_sublist(Session& s, Outcome& out, const std::string& path) {
+  const json* list = s.listed_models();
+  if (!list) return out.skip("the model list is unusable (see models.list)");
+  const std::string subj = subject("GET", path);
+  const auto* doc = expect_json(out, subj, s.get(path), 200);
+  if (!doc) return;
+  if (!out.check_schema(s.schemas(), "model_list", subj, *doc) &&
+      (!doc->is_object() || !doc->contains("data") || !(*doc)["data"].is_array()))
+    return;
+  const auto listed = ids_of(*list);
+  std::set<std::string> seen;
+  const auto& data = (*doc)["data"];
+  for (size_t i = 0; i < data.size(); ++i) {
+    const std::string id = str_at(data[i], "id"), p = "/data/" + std::to_string(i) + "/id";
+    if (!seen.insert(id).second)
+      out.failure(subj, p, "unique", "'" + id + "' is listed twice", doc);
+    else if (!listed.count(id))
+      out.failure(subj, p, "from_list", "'" + id + "' is not in GET /ai/models", doc);
+  }
+}
+
+void check_featured(Session& s, Outcome& out) { check_sublist(s, out, "/ai/models/featured"); }
+void check_favorites(Session& s, Outcome& out) { check_sublist(s, out, "/ai/models/favorites"); }
+
 // ---- mock profile --------------------------------------------------------------------------
 
 // A client of the same server in a namespace of its own, so state changes stay there.
@@ -403,6 +429,34 @@ void check_activation(Session& s, Outcome& out) {
   }
 }
 
+// Favoriting a model lists it among the favorites, unfavoriting removes it, and an unknown
+// model answers the documented 404.
+void check_favorite(Session& s, Outcome& out) {
+  auto c = isolated(s, "favorite");
+  const json* list = s.listed_models();
+  if (!list || list->empty()) return out.skip("the model list is unusable (see models.list)");
+  const std::string id = str_at((*list)[0], "id"), path = "/ai/models/" + model_path(id) + "/favorite";
+  auto favorites = [&](const char* when) {
+    auto f = send(*c, "GET", "/ai/models/favorites");
+    const auto* doc = expect_json(out, subject("GET", "/ai/models/favorites") + when, f, 200);
+    return doc && doc->contains("data") && ids_of((*doc)["data"]).count(id);
+  };
+  const auto added = send(*c, "POST", path);
+  if (const auto* doc = expect_json(out, subject("POST", path), added, 200))
+    out.check_schema(s.schemas(), "model", subject("POST", path), *doc);
+  if (!favorites(" (after favorite)"))
+    out.failure(subject("GET", "/ai/models/favorites"), "/data", "favorite", "'" + id + "' is not listed after POST " + path);
+  const auto removed = send(*c, "DELETE", path);
+  if (const auto* doc = expect_json(out, subject("DELETE", path), removed, 200))
+    out.check_schema(s.schemas(), "model", subject("DELETE", path), *doc);
+  if (favorites(" (after unfavorite)"))
+    out.failure(subject("GET", "/ai/models/favorites"), "/data", "favorite", "'" + id + "' is still listed after DELETE " + path);
+  const std::string unknown = "/ai/models/no-such-model-" + std::to_string(std::random_device{}() % 100000) + "/favorite";
+  const auto refused = send(*c, "POST", unknown);
+  if (const auto* doc = expect_json(out, subject("POST", unknown), refused, 404))
+    out.check_schema(s.schemas(), "error_openai", subject("POST", unknown), *doc);
+}
+
 void check_delete(Session& s, Outcome& out) {
   auto c = isolated(s, "delete");
   auto listed = send(*c, "GET", "/ai/models");
@@ -445,6 +499,8 @@ const std::map<std::string, CheckFn>& check_functions() {
       {"models.list", check_list},
       {"models.list.filter", check_filter},
       {"models.search", check_search},
+      {"models.featured", check_featured},
+      {"models.favorites", check_favorites},
       {"models.retrieve", check_retrieve},
       {"models.retrieve.equals_list", check_equals_list},
       {"models.deployment.transitions", check_transitions},
@@ -453,6 +509,7 @@ const std::map<std::string, CheckFn>& check_functions() {
       {"errors.invalid_params", check_invalid_params},
       {"mock.determinism", check_determinism},
       {"mock.activation", check_activation},
+      {"mock.favorite", check_favorite},
       {"mock.delete", check_delete},
     };
     add_chat_checks(f);

@@ -726,3 +726,22 @@ TEST_CASE("a chat id outside our chatcmpl- pattern: in the answer and in every s
   auto strict = run(drift.base_url(), o);
   for (const char* id : {"chat.completion", "chat.stream", "chat.stream.tools"}) CHECK(result(strict, id).status == Status::failed);
 }
+
+TEST_CASE("a featured or favorites list that strays from the model list fails its own check alone") {
+  SUBCASE("a featured model the list does not have") {
+    DriftServer drift([](Exchange& e) {
+      if (e.method == "GET" && e.path == "/api/ai/models/featured" && e.status == 200) e.body["data"][0]["id"] = "not-listed";
+    });
+    expect_only(run(drift.base_url()), "models.featured", "/data/0/id", "from_list");
+  }
+  SUBCASE("a favorite listed twice") {
+    DriftServer drift([](Exchange& e) {
+      if (e.method == "GET" && e.path == "/api/ai/models/favorites" && e.status == 200) {
+        // The mock's favorites start empty: give the answer one listed model, twice.
+        const auto models = oxen::mock::Fixtures::load().models["models"];
+        e.body["data"] = json::array({models[0], models[0]});
+      }
+    });
+    expect_only(run(drift.base_url()), "models.favorites", "/data/1/id", "unique");
+  }
+}
