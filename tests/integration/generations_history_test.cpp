@@ -2,8 +2,12 @@
 // current status and sync image/video calls, newest first, with cost; pages, filters, bad
 // parameters, another key's rows, reset and the exported state.
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "contract_checks.hpp"
+#include "mock_process.hpp"
 #include "test_server.hpp"
 
 using nlohmann::json;
@@ -236,4 +240,31 @@ TEST_CASE("the history is per mock namespace, bounded, reset, and kept in the ex
   CHECK(restored["total_cost"] == "0.075");
   CHECK(restored["generations"] == page["generations"]);
   check_no_response_findings(server);
+}
+
+TEST_CASE("--state-file keeps the history, sync calls and their cost included, across a restart") {
+  auto path = std::filesystem::temp_directory_path() / ("oxen-mock-" + std::to_string(::getpid()) + "-history.json");
+  std::filesystem::remove(path);
+  auto connect = [](const oxen::test::MockProcess& p) {
+    httplib::Client c("127.0.0.1", p.port());
+    c.set_read_timeout(10, 0);
+    c.set_bearer_token_auth("k");
+    return c;
+  };
+  json before;
+  {
+    oxen::test::MockProcess mock({"--state-file", path.string(), "--clock", "manual"});
+    auto c = connect(mock);
+    post(c, "/api/ai/images/generate", {{"model", "flux-2-dev"}, {"prompt", "kept"}});
+    enqueue_one(c, {{"model", "flux-2-dev"}, {"prompt", "still queued"}});
+    before = history(c);
+    mock.stop();
+  }
+  oxen::test::MockProcess mock({"--state-file", path.string(), "--clock", "manual"});
+  auto c = connect(mock);
+  auto after = history(c);
+  CHECK(after["total_entries"] == 2);
+  CHECK(after["total_cost"] == "0.025");
+  CHECK(after["generations"] == before["generations"]);
+  std::filesystem::remove(path);
 }
