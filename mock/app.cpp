@@ -6,6 +6,7 @@
 #include "chat/chat_api.hpp"
 #include "events/events_api.hpp"
 #include "media/media_api.hpp"
+#include "queue/generations_api.hpp"
 #include "queue/queue_api.hpp"
 #include "registry/models_api.hpp"
 
@@ -45,6 +46,7 @@ MockApp::MockApp(Config config, Fixtures fixtures)
   add_chat_routes(pipeline_.router(), config_, clock_, fixtures_);
   add_media_routes(pipeline_.router(), media_);
   add_queue_routes(pipeline_.router(), media_);
+  add_generation_routes(pipeline_.router(), media_);
   add_events_routes(pipeline_.router(), media_);
   if (auto missing = pipeline_.router().unbound(); !missing.empty()) {
     std::string ids;

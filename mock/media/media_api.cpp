@@ -4,6 +4,7 @@
 
 #include "../core/api_error.hpp"
 #include "../http/journal.hpp"
+#include "../queue/generations_api.hpp"
 #include "../world/world.hpp"
 
 namespace oxen::mock {
@@ -36,6 +37,12 @@ bool takes_prompt(const nlohmann::json& model) {
   const auto& rs = model.value("request_schema", nlohmann::json());
   if (!rs.is_object() || !rs.contains("properties")) return true;
   return rs["properties"].contains("prompt") || rs["properties"].contains("multi_prompt");
+}
+
+// The request parameters a history row echoes: all but those it has fields for, and the image
+// count (each row is one image).
+nlohmann::json history_params(const nlohmann::json& body) {
+  return model_params(body, {"model", "prompt", "n", "num_images", "response_format", "target_namespace"});
 }
 
 void simulate_latency(MediaServices& services, int64_t latency_ms) {
@@ -72,6 +79,7 @@ Response images(MediaServices& services, Context& ctx, bool edit) {
                       &ctx.event.request_findings);
 
   const Config& config = services.config();
+  int64_t started_ms = services.clock().now_ms();
   simulate_latency(services, config.image_latency_ms);
   int count = body.contains("n") ? body["n"].get<int>() : body.value("num_images", 1);
   auto dims = image_dimensions(string_field(body, "aspect_ratio"), string_field(body, "size"),
@@ -87,8 +95,11 @@ Response images(MediaServices& services, Context& ctx, bool edit) {
     recipe.index = i;
     recipe.width = dims.width;
     recipe.height = dims.height;
-    list.push_back(with_format(url, base, url ? services.store().add_image(recipe) : "",
-                               [&] { return *services.store().image_bytes(recipe); }));
+    // Hosted even when answered inline, so that the history shows every image by its URL.
+    std::string name = services.store().add_image(recipe);
+    list.push_back(with_format(url, base, name, [&] { return *services.store().image_bytes(recipe); }));
+    record_sync_generation(services, ctx, model, "image", history_params(body), base + kFilesPath + name,
+                           (services.clock().now_ms() - started_ms) / count);
   }
   nlohmann::json answer = {{"model", model["id"]}, {"created", services.clock().now_s()}, {"images", list}};
   if (config.legacy_media_url_keys && url) answer["image_url"] = list[0]["url"];
@@ -104,14 +115,17 @@ Response videos(MediaServices& services, Context& ctx) {
                       &ctx.event.request_findings);
 
   const Config& config = services.config();
+  int64_t started_ms = services.clock().now_ms();
   simulate_latency(services, config.video_latency_ms);
   std::string fixture = video_fixture_for(string_field(body, "aspect_ratio", "16:9"));
   bool url = string_field(body, "response_format", "url") == "url";
   std::string identity = model["id"].get<std::string>() + "\n" + std::to_string(media_seed(body, config)) +
                          "\n" + model_params(body, {"response_format", "target_namespace"}).dump();
-  std::string name = url ? services.store().add_video(fixture, identity) : "";
-  nlohmann::json item = with_format(url, own_base_url(ctx.request), name,
-                                    [&] { return services.store().video_bytes(fixture); });
+  std::string name = services.store().add_video(fixture, identity);  // hosted for the history too
+  std::string base = own_base_url(ctx.request);
+  nlohmann::json item = with_format(url, base, name, [&] { return services.store().video_bytes(fixture); });
+  record_sync_generation(services, ctx, model, "video", history_params(body), base + kFilesPath + name,
+                         services.clock().now_ms() - started_ms);
   nlohmann::json answer = {{"model", model["id"]},
                            {"created", services.clock().now_s()},
                            {"videos", nlohmann::json::array({item})}};

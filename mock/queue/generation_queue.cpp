@@ -1,5 +1,7 @@
 #include "generation_queue.hpp"
 
+#include "generation_cost.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
@@ -33,10 +35,8 @@ void GenerationQueue::move(Row& row, const std::string& event) {
   row.status = *to;
 }
 
-bool GenerationQueue::enqueue(std::vector<GenerationSpec> specs, int64_t now_ms, size_t capacity) {
-  advance(now_ms);
-  std::lock_guard lock(mutex_);
-  for (auto it = rows_.begin(); it != rows_.end() && rows_.size() + specs.size() > capacity;) {
+bool GenerationQueue::make_room_locked(size_t count, size_t capacity) {
+  for (auto it = rows_.begin(); it != rows_.end() && rows_.size() + count > capacity;) {
     if (machine_.is_terminal(it->status)) {
       by_id_.erase(it->spec.generation_id);
       it = rows_.erase(it);
@@ -44,15 +44,41 @@ bool GenerationQueue::enqueue(std::vector<GenerationSpec> specs, int64_t now_ms,
       ++it;
     }
   }
-  if (rows_.size() + specs.size() > capacity) return false;
+  return rows_.size() + count <= capacity;
+}
+
+void GenerationQueue::insert_locked(Row row) {
+  std::string id = row.spec.generation_id;
+  rows_.push_back(std::move(row));
+  by_id_[id] = std::prev(rows_.end());
+}
+
+bool GenerationQueue::enqueue(std::vector<GenerationSpec> specs, int64_t now_ms, size_t capacity) {
+  advance(now_ms);
+  std::lock_guard lock(mutex_);
+  if (!make_room_locked(specs.size(), capacity)) return false;
   for (auto& spec : specs) {
     Row row;
     row.enqueued_ms = now_ms;
     row.spec = std::move(spec);
-    std::string id = row.spec.generation_id;
-    rows_.push_back(std::move(row));
-    by_id_[id] = std::prev(rows_.end());
+    insert_locked(std::move(row));
   }
+  return true;
+}
+
+bool GenerationQueue::record(GenerationSpec spec, int64_t now_ms, size_t capacity) {
+  advance(now_ms);
+  std::lock_guard lock(mutex_);
+  if (!make_room_locked(1, capacity)) return false;
+  Row row;
+  row.spec = std::move(spec);
+  row.spec.sync = true;
+  row.spec.queued_ms = 0;
+  row.status = "succeeded";
+  row.enqueued_ms = now_ms - row.spec.processing_ms;
+  row.started_ms = row.enqueued_ms;
+  row.completed_ms = now_ms;
+  insert_locked(std::move(row));
   return true;
 }
 
@@ -60,6 +86,7 @@ std::vector<FinishedGeneration> GenerationQueue::advance_locked(int64_t now_ms) 
   std::vector<FinishedGeneration> done;
   for (auto& row : rows_) {
     int64_t start_at = row.enqueued_ms + row.spec.queued_ms;
+    if (row.spec.sync) continue;  // finished when recorded
     if (row.status == "queued" && now_ms >= start_at) {
       move(row, "start");
       row.started_ms = start_at;
@@ -104,9 +131,10 @@ void GenerationQueue::advance(int64_t now_ms) {
   if (!done.empty() && listener) listener(done);
 }
 
-GenerationQueue::Row* GenerationQueue::find_locked(const std::string& id, uint64_t owner) {
+GenerationQueue::Row* GenerationQueue::find_locked(const std::string& id, uint64_t owner, bool with_sync) {
   auto it = by_id_.find(id);
   if (it == by_id_.end() || it->second->spec.owner != owner) return nullptr;
+  if (it->second->spec.sync && !with_sync) return nullptr;
   return &*it->second;
 }
 
@@ -138,24 +166,64 @@ std::optional<nlohmann::json> GenerationQueue::get(const std::string& id, uint64
   return render(*row);
 }
 
-nlohmann::json GenerationQueue::list(const QueueFilter& f, uint64_t owner, int64_t now_ms) {
-  advance(now_ms);
+bool GenerationQueue::filter_matches(const QueueFilter& f, const Row& row) {
   auto matches = [](const std::optional<std::string>& want, const std::optional<std::string>& have) {
     return !want || (have && *have == *want);
   };
+  return (!f.status || row.status == *f.status) && (!f.model || row.spec.model_name == *f.model) &&
+         (!f.media_type || row.spec.media_type == *f.media_type) &&
+         matches(f.target_namespace, row.spec.target_namespace) && matches(f.repo, row.spec.target_repo) &&
+         matches(f.folder, row.spec.target_directory);
+}
+
+nlohmann::json GenerationQueue::list(const QueueFilter& f, uint64_t owner, int64_t now_ms) {
+  advance(now_ms);
   nlohmann::json out = nlohmann::json::array();
   std::lock_guard lock(mutex_);
   for (const auto& row : rows_) {
-    if (row.spec.owner != owner) continue;
-    if (f.status ? row.status != *f.status : machine_.is_terminal(row.status)) continue;
-    if (f.model && row.spec.model_name != *f.model) continue;
-    if (f.media_type && row.spec.media_type != *f.media_type) continue;
-    if (!matches(f.target_namespace, row.spec.target_namespace)) continue;
-    if (!matches(f.repo, row.spec.target_repo)) continue;
-    if (!matches(f.folder, row.spec.target_directory)) continue;
-    out.push_back(render(row));
+    if (row.spec.owner != owner || row.spec.sync) continue;
+    // Without a status filter the queue is the polling view: rows still in flight only.
+    if (!f.status && machine_.is_terminal(row.status)) continue;
+    if (filter_matches(f, row)) out.push_back(render(row));
   }
   return out;
+}
+
+nlohmann::json GenerationQueue::render_history(const Row& row) const {
+  nlohmann::json g = render(row);
+  bool charged = row.status == "succeeded" && row.spec.cost_micros;
+  g["cost"] = charged ? nlohmann::json(format_cost(*row.spec.cost_micros)) : nlohmann::json(nullptr);
+  // The mock knows callers by a hash of their API key only, not as users.
+  g["user_id"] = nullptr;
+  g["username"] = nullptr;
+  g["user_image"] = nullptr;
+  return g;
+}
+
+HistoryPage GenerationQueue::history(const QueueFilter& f, uint64_t owner, int64_t now_ms, size_t page,
+                                     size_t page_size) {
+  advance(now_ms);
+  HistoryPage out;
+  size_t first = (page - 1) * page_size;
+  std::lock_guard lock(mutex_);
+  // Rows are kept in the order they arrived; the history is newest first.
+  for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
+    if (it->spec.owner != owner || !filter_matches(f, *it)) continue;
+    if (it->status == "succeeded" && it->spec.cost_micros)
+      out.total_cost_micros = out.total_cost_micros.value_or(0) + *it->spec.cost_micros;
+    if (out.total_entries >= first && out.total_entries - first < page_size) out.rows.push_back(render_history(*it));
+    ++out.total_entries;
+  }
+  return out;
+}
+
+std::optional<nlohmann::json> GenerationQueue::history_entry(const std::string& id, uint64_t owner,
+                                                             int64_t now_ms) {
+  advance(now_ms);
+  std::lock_guard lock(mutex_);
+  const Row* row = find_locked(id, owner, true);
+  if (!row) return std::nullopt;
+  return render_history(*row);
 }
 
 GenerationQueue::CancelOutcome GenerationQueue::cancel(const std::string& id, uint64_t owner,
@@ -214,7 +282,9 @@ nlohmann::json GenerationQueue::export_state() const {
                    {"status", row.status},
                    {"enqueued_ms", row.enqueued_ms},
                    {"started_ms", ms(row.started_ms)},
-                   {"completed_ms", ms(row.completed_ms)}});
+                   {"completed_ms", ms(row.completed_ms)},
+                   {"sync", s.sync},
+                   {"cost_micros", ms(s.cost_micros)}});
   }
   return out;
 }
@@ -250,6 +320,9 @@ void GenerationQueue::import_state(const nlohmann::json& rows) {
     row.enqueued_ms = r.at("enqueued_ms");
     row.started_ms = ms(r.at("started_ms"));
     row.completed_ms = ms(r.at("completed_ms"));
+    // Absent from state files written before the generation history existed.
+    row.spec.sync = r.value("sync", false);
+    row.spec.cost_micros = ms(r.value("cost_micros", nlohmann::json()));
     imported.push_back(std::move(row));
   }
   std::unordered_map<std::string, std::list<Row>::iterator> by_id;

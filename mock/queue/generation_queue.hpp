@@ -31,6 +31,10 @@ struct GenerationSpec {
   int64_t queued_ms = 0;       // time spent queued
   int64_t processing_ms = 0;   // time spent processing
   std::string failure;         // non-empty: the job ends failed with this error_message
+  // A sync image/video call, recorded already succeeded: shown by the generation history only,
+  // never by the queue views (which list async jobs) and never announced as an event.
+  bool sync = false;
+  std::optional<int64_t> cost_micros;  // US dollars x 1e6, charged once succeeded; none: unpriced
 };
 
 // A generation that reached succeeded or failed (cancelled ones are not reported).
@@ -49,6 +53,13 @@ struct QueueFilter {
   std::optional<std::string> target_namespace, model, status, media_type, repo, folder;
 };
 
+// One page of the generation history (GET /api/ai/generations).
+struct HistoryPage {
+  nlohmann::json rows = nlohmann::json::array();
+  size_t total_entries = 0;               // rows matching the filter, over all pages
+  std::optional<int64_t> total_cost_micros;  // charged over the filter set; none when nothing was
+};
+
 class GenerationQueue {
  public:
   using Listener = std::function<void(const std::vector<FinishedGeneration>&)>;
@@ -63,6 +74,13 @@ class GenerationQueue {
   // In enqueue order; without a status filter only queued and processing rows.
   nlohmann::json list(const QueueFilter& filter, uint64_t owner, int64_t now_ms);
   CancelOutcome cancel(const std::string& id, uint64_t owner, int64_t now_ms);
+  // Adds one finished sync generation (its spec.sync set), succeeded at `now_ms` after its
+  // processing_ms; false when the store is full of rows still in flight.
+  bool record(GenerationSpec spec, int64_t now_ms, size_t capacity);
+  // The generation history: queue jobs in their current status and sync calls, newest first,
+  // with cost. `page` is 1-based; a page past the end is empty.
+  HistoryPage history(const QueueFilter& filter, uint64_t owner, int64_t now_ms, size_t page, size_t page_size);
+  std::optional<nlohmann::json> history_entry(const std::string& id, uint64_t owner, int64_t now_ms);
   // Whether a row of any owner has this id.
   bool contains(const std::string& id) const;
 
@@ -93,7 +111,13 @@ class GenerationQueue {
   std::vector<FinishedGeneration> advance_locked(int64_t now_ms);
   void move(Row& row, const std::string& event);
   nlohmann::json render(const Row& row) const;
-  Row* find_locked(const std::string& id, uint64_t owner);
+  nlohmann::json render_history(const Row& row) const;
+  static bool filter_matches(const QueueFilter& filter, const Row& row);
+  // Evicts the oldest terminal rows until `count` more fit; false when they still do not.
+  bool make_room_locked(size_t count, size_t capacity);
+  void insert_locked(Row row);
+  // A row of this owner; sync rows only when `with_sync` (the queue views do not see them).
+  Row* find_locked(const std::string& id, uint64_t owner, bool with_sync = false);
 
   const StateMachine& machine_;
   mutable std::mutex publish_mutex_;  // keeps listener calls in completion order

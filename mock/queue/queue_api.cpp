@@ -4,21 +4,13 @@
 #include "../http/journal.hpp"
 #include "../media/media_api.hpp"
 #include "../world/world.hpp"
+#include "generation_cost.hpp"
 
 namespace oxen::mock {
 
 namespace {
 
 const char* const kStatuses[] = {"queued", "processing", "succeeded", "failed", "cancelled"};
-
-// The namespace's next generation id. A state imported without id counters (an older state
-// file) may already hold the next ones, so ids in use are skipped.
-std::string new_generation_id(World& world) {
-  std::string id;
-  do id = world.ids.next("generation");
-  while (world.queue.contains(id));
-  return id;
-}
 
 std::optional<std::string> optional_string(const nlohmann::json& body, const char* name) {
   auto it = body.find(name);
@@ -93,6 +85,7 @@ Response enqueue(MediaServices& services, Context& ctx) {
     spec.queued_ms = std::max<int64_t>(0, queued_ms);
     spec.processing_ms = refused ? 0 : std::max<int64_t>(0, processing_ms);
     spec.failure = failure;
+    spec.cost_micros = generation_cost_micros(model, params, spec.processing_ms);
     if (failure.empty()) {
       std::string name;
       if (image) {
@@ -121,6 +114,20 @@ Response enqueue(MediaServices& services, Context& ctx) {
   return Response::json({{"generations", answer}});
 }
 
+Response list(MediaServices& services, Context& ctx) {
+  auto rows = ctx.world.queue.list(queue_filter(ctx), ctx.owner(), services.clock().now_ms());
+  return Response::json({{"count", rows.size()}, {"generations", rows}});
+}
+
+}  // namespace
+
+std::string new_generation_id(World& world) {
+  std::string id;
+  do id = world.ids.next("generation");
+  while (world.queue.contains(id));
+  return id;
+}
+
 std::optional<std::string> enum_param(const Context& ctx, const char* name,
                                       std::initializer_list<const char*> allowed) {
   auto value = ctx.request.query_param(name);
@@ -133,7 +140,7 @@ std::optional<std::string> enum_param(const Context& ctx, const char* name,
   throw invalid_params(std::string(name) + ": must be one of " + list);
 }
 
-Response list(MediaServices& services, Context& ctx) {
+QueueFilter queue_filter(const Context& ctx) {
   QueueFilter f;
   f.status = enum_param(ctx, "status", {kStatuses[0], kStatuses[1], kStatuses[2], kStatuses[3], kStatuses[4]});
   f.media_type = enum_param(ctx, "media_type", {"image", "video"});
@@ -141,11 +148,8 @@ Response list(MediaServices& services, Context& ctx) {
   f.model = ctx.request.query_param("model");
   f.repo = ctx.request.query_param("repo");
   f.folder = ctx.request.query_param("folder");
-  auto rows = ctx.world.queue.list(f, ctx.owner(), services.clock().now_ms());
-  return Response::json({{"count", rows.size()}, {"generations", rows}});
+  return f;
 }
-
-}  // namespace
 
 void add_queue_routes(Router& router, std::shared_ptr<MediaServices> services) {
   router.bind("createQueuedGeneration", [services](Context& ctx) { return enqueue(*services, ctx); });
