@@ -490,6 +490,7 @@ void check_delete(Session& s, Outcome& out) {
 }  // namespace
 
 void add_chat_checks(std::map<std::string, CheckFn>& fns);
+void add_generation_checks(std::map<std::string, CheckFn>& fns);
 void add_media_checks(std::map<std::string, CheckFn>& fns);
 void add_rule_checks(std::map<std::string, CheckFn>& fns);
 
@@ -513,6 +514,7 @@ const std::map<std::string, CheckFn>& check_functions() {
       {"mock.delete", check_delete},
     };
     add_chat_checks(f);
+    add_generation_checks(f);
     add_media_checks(f);
     add_rule_checks(f);
     return f;

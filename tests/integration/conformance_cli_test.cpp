@@ -71,10 +71,10 @@ TEST_CASE("run: exit 0 and a summary line when every check passes") {
   SUBCASE("--only and --skip select by id or group prefix") {
     auto only = cli({"run", "--base-url", server.base_url() + "/api", "--api-key", "k", "--only", "errors."});
     CHECK(only.code == 0);
-    CHECK(last_line(only.out) == "3 passed, 0 failed");
+    CHECK(last_line(only.out) == "4 passed, 0 failed");  // errors.*: three of models, one of generations
     auto skip = cli({"run", "--base-url", server.base_url() + "/api", "--api-key", "k", "--skip", "models.",
                      "--skip", "errors.unauthenticated"});
-    CHECK(last_line(skip.out) == "2 passed, 0 failed");
+    CHECK(last_line(skip.out) == "4 passed, 0 failed");  // two errors.* and the two generations checks
   }
 }
 
@@ -137,7 +137,7 @@ TEST_CASE("the API key appears in no output, report or recording") {
 
 TEST_CASE("reports: JSON with every finding, JUnit with one testcase per check") {
   DriftServer drift([](Exchange& e) {
-    if (e.status == 404) e.body = {{"error", {{"message", "<nope> & \"gone\""}}}};
+    if (e.status == 404 && e.path.rfind("/api/ai/models/", 0) == 0) e.body = {{"error", {{"message", "<nope> & \"gone\""}}}};
     if (e.method == "GET" && e.path == "/api/ai/models" && e.status == 200) e.body["data"][0]["x_extra"] = true;
   });
   auto dir = fresh_dir("reports");
@@ -342,7 +342,7 @@ TEST_CASE("client: runs a command against a fresh mock and reports its request-s
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     CHECK(r.out.find("GET /api/ai/models/search  x1") != std::string::npos);
-    CHECK(last_line(r.out) == "command exited 0; 4 requests, 0 failures, 0 warnings");
+    CHECK(last_line(r.out) == "command exited 0; 5 requests, 0 failures, 0 warnings");
   }
   SUBCASE("a client that sends a body breaking the chat request schema") {
     if (!fs::exists("/usr/bin/python3")) {

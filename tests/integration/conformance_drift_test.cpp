@@ -194,7 +194,7 @@ TEST_CASE("a renamed list wrapper in search is caught by models.search alone") {
 TEST_CASE("error bodies and statuses") {
   SUBCASE("a wrong 404 body for an unknown model") {
     DriftServer drift([](Exchange& e) {
-      if (e.status == 404) e.body = {{"error", {{"message", "not found"}}}};
+      if (e.status == 404 && e.path.rfind("/api/ai/models/", 0) == 0) e.body = {{"error", {{"message", "not found"}}}};
     });
     expect_only(run(drift.base_url()), "errors.model_not_found", "/error/message", "exact_body");
   }
@@ -744,4 +744,11 @@ TEST_CASE("a featured or favorites list that strays from the model list fails it
     });
     expect_only(run(drift.base_url()), "models.favorites", "/data/1/id", "unique");
   }
+}
+
+TEST_CASE("a generation history that ignores page_size fails generations.list alone") {
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "GET" && e.path.rfind("/api/ai/generations?", 0) == 0 && e.status == 200) e.body["page_size"] = 50;
+  });
+  expect_only(run(drift.base_url()), "generations.list", "/page_size", "page_size");
 }
