@@ -293,6 +293,25 @@ class Generator {
     return static_cast<size_t>(std::min(schema[key].get<double>(), 1e15));
   }
 
+  // A pair of count keywords (minItems/maxItems, ...), refused when min > max and when min is
+  // above `cap`, what the mock generates (counted in `unit`).
+  struct Counts {
+    size_t min, max;
+  };
+  Counts counts_of(const json& schema, const std::string& at, const char* min_key,
+                   const char* max_key, size_t cap, const std::string& unit = "") {
+    Counts c{count_of(schema, min_key, 0),
+             count_of(schema, max_key, std::numeric_limits<size_t>::max())};
+    if (c.min > c.max)
+      unsatisfiable(at, shown(min_key, schema[min_key]) + " > " + shown(max_key, schema[max_key]));
+    if (c.min > cap)
+      unsteered(at + "/" + min_key, std::string(min_key) + " " + std::to_string(c.min) +
+                                        " is more than the mock generates (" +
+                                        std::to_string(cap) + (unit.empty() ? "" : " " + unit) +
+                                        ")");
+    return c;
+  }
+
   json object(const json& schema, const std::string& at, int depth) {
     json out = json::object();
     const json props = schema.value("properties", json::object());
@@ -300,13 +319,10 @@ class Generator {
     if (schema.contains("required") && schema["required"].is_array())
       for (const auto& r : schema["required"])
         if (r.is_string()) required.push_back(r);
-    const size_t max_props = count_of(schema, "maxProperties", std::numeric_limits<size_t>::max());
-    const size_t min_props = count_of(schema, "minProperties", 0);
+    const auto [min_props, max_props] =
+        counts_of(schema, at, "minProperties", "maxProperties", std::numeric_limits<size_t>::max());
     const json additional = schema.value("additionalProperties", json(true));
     const bool closed = additional == false && !schema.contains("patternProperties");
-    if (min_props > max_props)
-      unsatisfiable(at, shown("minProperties", schema["minProperties"]) + " > " +
-                            shown("maxProperties", schema["maxProperties"]));
     if (required.size() > max_props)
       unsatisfiable(at, std::to_string(required.size()) + " required properties > " +
                             shown("maxProperties", schema["maxProperties"]));
@@ -349,16 +365,10 @@ class Generator {
 
   json array(const json& schema, const std::string& at, int depth) {
     const bool bounded = schema.contains("maxItems") && schema["maxItems"].is_number();
-    size_t min_items = count_of(schema, "minItems", 0);
-    const size_t max_allowed = count_of(schema, "maxItems", std::numeric_limits<size_t>::max());
-    if (min_items > max_allowed)
-      unsatisfiable(at, shown("minItems", schema["minItems"]) + " > " +
-                            shown("maxItems", schema["maxItems"]));
-    if (min_items > kMaxSize)
-      unsteered(at + "/minItems", "minItems " + std::to_string(min_items) +
-                                      " is more than the mock generates (" +
-                                      std::to_string(kMaxSize) + ")");
-    min_items = std::min(min_items, kMaxSize);  // beyond it the value fails validation instead
+    const Counts counts = counts_of(schema, at, "minItems", "maxItems", kMaxSize);
+    const size_t max_allowed = counts.max;
+    // Beyond the cap the value fails validation instead.
+    const size_t min_items = std::min(counts.min, kMaxSize);
     size_t max_items = std::min(bounded ? max_allowed : min_items + options_.max_items,
                                 min_items + options_.max_items);
     if (depth >= options_.max_depth) max_items = min_items;
@@ -521,15 +531,8 @@ class Generator {
   }
 
   json string(const json& schema, const std::string& at, const std::string& hint) {
-    const size_t min_len = count_of(schema, "minLength", 0);
-    const size_t max_len = count_of(schema, "maxLength", std::numeric_limits<size_t>::max());
-    if (min_len > max_len)
-      unsatisfiable(at, shown("minLength", schema["minLength"]) + " > " +
-                            shown("maxLength", schema["maxLength"]));
-    if (min_len > kMaxString)
-      unsteered(at + "/minLength", "minLength " + std::to_string(min_len) +
-                                       " is more than the mock generates (" +
-                                       std::to_string(kMaxString) + " characters)");
+    const auto [min_len, max_len] =
+        counts_of(schema, at, "minLength", "maxLength", kMaxString, "characters");
     const std::string format = schema.contains("format") && schema["format"].is_string()
                                    ? schema["format"].get<std::string>()
                                    : "";
