@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "client.hpp"
+#include "html_report.hpp"
 #include "report.hpp"
 #include "runner.hpp"
 #include "snapshot.hpp"
@@ -37,7 +38,7 @@ std::string key_from(const std::string& option) {
 }
 
 struct RunArgs {
-  std::string base_url, api_key, report_junit, report_json, ca_file;
+  std::string base_url, api_key, report_junit, report_json, report_html, ca_file;
   double timeout = 30;
   double stream_budget = 120;
   std::string contract;  // "" = the profile's default
@@ -103,6 +104,7 @@ int cmd_run(RunArgs& a, Io io) {
     io.out << redact(text_summary(report), key);
     if (!a.report_json.empty()) write_file(a.report_json, json_report(report), key);
     if (!a.report_junit.empty()) write_file(a.report_junit, junit_report(report), key);
+    if (!a.report_html.empty()) write_file(a.report_html, html_report(report), key);
     return report.all_passed() ? 0 : 1;
   } catch (const std::exception& e) {
     io.err << "oxen-conformance: " << redact(e.what(), key) << "\n";
@@ -128,6 +130,7 @@ int cmd_record(RunArgs& a, const std::string& out_dir, Io io) {
                << " violations; first: " << describe(violations.front()) << ")\n";
     }
     write_file(out_dir + "/report.json", json_report(report), key);
+    write_file(out_dir + "/report.html", html_report(report), key);
     io.out << redact(text_summary(report), key);
     io.out << "recorded " << snap["exchanges"].size() << " exchanges in " << out_dir << "\n";
     return report.all_passed() ? 0 : 1;
@@ -220,6 +223,7 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
   run->add_flag("--strict", run_args.options.strict, "Undeclared fields are failures, not warnings");
   run->add_option("--report-junit", run_args.report_junit, "Write a JUnit XML report");
   run->add_option("--report-json", run_args.report_json, "Write a JSON report with every finding");
+  run->add_option("--report-html", run_args.report_html, "Write a self-contained HTML report to open in a browser");
   run->add_option("--custom-model", run_args.options.custom_models, "Custom model ids to observe");
   run->add_option("--chat-model", run_args.options.chat_model, "Model for the chat checks (default: cheapest listed)");
   add_contract_option(run, run_args);
@@ -242,7 +246,7 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
   double rec_max_cost = -1;
   record->add_option("--max-cost", rec_max_cost, "USD the full profile may spend");
   add_contract_option(record, rec_args);
-  record->add_option("--out", out_dir, "Folder for snapshot.json, models.json and report.json")->required();
+  record->add_option("--out", out_dir, "Folder for snapshot.json, models.json, report.json and report.html")->required();
 
   std::string snap_a, snap_b;
   auto* diff = app.add_subcommand("diff", "Shape-level drift between two snapshots");

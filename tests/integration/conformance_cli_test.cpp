@@ -116,7 +116,8 @@ TEST_CASE("the API key appears in no output, report or recording") {
   });
   auto dir = fresh_dir("secrets");
   auto run = cli({"run", "--base-url", drift.base_url(), "--api-key", key, "--strict", "--report-json",
-                  (dir / "report.json").string(), "--report-junit", (dir / "report.xml").string()});
+                  (dir / "report.json").string(), "--report-junit", (dir / "report.xml").string(),
+                  "--report-html", (dir / "report.html").string()});
   CHECK(run.code == 1);  // the echoed members are undeclared: failures under --strict
   auto rec = cli({"record", "--base-url", drift.base_url(), "--api-key", key, "--out", (dir / "snap").string()});
   CHECK(rec.code == 0);
@@ -128,21 +129,22 @@ TEST_CASE("the API key appears in no output, report or recording") {
       artefacts.push_back(slurp(entry.path()));
       ++files;
     }
-  CHECK(files == 5);  // report.json, report.xml, snapshot.json, models.json, report.json
+  CHECK(files == 7);  // report.json, .xml, .html; snapshot.json, models.json, report.json, .html
   for (const auto& text : artefacts) CHECK(text.find(key) == std::string::npos);
   CHECK(slurp(dir / "report.json").find("[redacted]") != std::string::npos);
   CHECK(run.out.find("[redacted]") != std::string::npos);
   fs::remove_all(dir);
 }
 
-TEST_CASE("reports: JSON with every finding, JUnit with one testcase per check") {
+TEST_CASE("reports: JSON with every finding, JUnit with one testcase per check, HTML to read") {
   DriftServer drift([](Exchange& e) {
     if (e.status == 404 && e.path.rfind("/api/ai/models/", 0) == 0) e.body = {{"error", {{"message", "<nope> & \"gone\""}}}};
     if (e.method == "GET" && e.path == "/api/ai/models" && e.status == 200) e.body["data"][0]["x_extra"] = true;
   });
   auto dir = fresh_dir("reports");
   auto r = cli({"run", "--base-url", drift.base_url(), "--api-key", "k", "--report-json",
-                (dir / "r.json").string(), "--report-junit", (dir / "r.xml").string()});
+                (dir / "r.json").string(), "--report-junit", (dir / "r.xml").string(), "--report-html",
+                (dir / "r.html").string()});
   CHECK(r.code == 1);
   auto report = json::parse(slurp(dir / "r.json"));
   CHECK(report["summary"]["failed"] == 1);
@@ -175,6 +177,30 @@ TEST_CASE("reports: JSON with every finding, JUnit with one testcase per check")
   CHECK(xml.find("<system-out>warning GET /ai/models /data/0/x_extra [documented unknown_member]") != std::string::npos);
   CHECK(xml.find("<property name=\"contract\" value=\"documented\"/>") != std::string::npos);
   CHECK(xml.find("type=\"documented exact_body\">") != std::string::npos);
+
+  auto html = slurp(dir / "r.html");
+  CHECK(html.rfind("<!doctype html>\n<html lang=\"en\">", 0) == 0);
+  CHECK(html.find("<title>oxen-conformance: 1 failed") != std::string::npos);
+  size_t sections = 0;
+  for (auto at = html.find("<section class=\"check "); at != std::string::npos;
+       at = html.find("<section class=\"check ", at + 1))
+    ++sections;
+  CHECK(sections == readonly_checks());
+  // The failed check is open, with its finding's request, pointer, rule, source and value.
+  auto failed = html.find("<section class=\"check failed\" id=\"check-errors.model_not_found\">\n<details open>");
+  REQUIRE(failed != std::string::npos);
+  auto row = html.find("<tr class=\"failure\">", failed);
+  REQUIRE(row != std::string::npos);
+  const std::string cells = html.substr(row, html.find("</tr>", row) - row);
+  CHECK(cells.find("<code>GET /ai/models/oxen-conformance-no-such-model</code>") != std::string::npos);
+  CHECK(cells.find("<code>/error/message</code>") != std::string::npos);
+  CHECK(cells.find("<td>exact_body</td><td>documented</td>") != std::string::npos);
+  CHECK(cells.find("&quot;&lt;nope&gt; &amp; \\&quot;gone\\&quot;&quot;") != std::string::npos);
+  CHECK(html.find("<nope>") == std::string::npos);
+  CHECK(html.find("<tr class=\"warning\"><td>warning</td><td><code>GET /ai/models</code></td><td><code>/data/0/x_extra</code>") !=
+        std::string::npos);
+  // Self-contained: nothing is loaded from anywhere, so it opens from a CI artefact as it is.
+  for (const char* ref : {"src=", "href=", "url(", "@import", "<script"}) CHECK(html.find(ref) == std::string::npos);
   fs::remove_all(dir);
 }
 

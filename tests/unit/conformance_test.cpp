@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "html_report.hpp"
 #include "http.hpp"
 #include "report.hpp"
 #include "runner.hpp"
@@ -111,6 +112,7 @@ TEST_CASE("the catalog is data: every entry has an implementation and a known pr
 
 TEST_CASE("reports escape XML and end the text summary with 'N passed, N failed'") {
   CHECK(xml_escape("a<b>&\"c'\x01") == "a&lt;b&gt;&amp;&quot;c&apos;?");
+  CHECK(html_escape("a<b>&\"c'\xff") == "a&lt;b&gt;&amp;&quot;c&#39;\xef\xbf\xbd");
 
   RunReport report;
   report.base_url = "http://x/api";
