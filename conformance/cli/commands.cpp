@@ -158,7 +158,7 @@ nlohmann::json load_openapi(const std::string& where, Io io) {
 }
 
 struct SpecDiffArgs {
-  std::string against, baseline, scope = "/api/ai/", accepted;
+  std::string against, baseline, scope = "/api/ai/", accepted, report_html;
   bool no_accepted = false, strict = false;
 };
 
@@ -184,18 +184,20 @@ int cmd_spec_diff(const SpecDiffArgs& a, Io io) {
     // The list is about /api/ai/; a narrower scope leaves entries out of the comparison.
     const bool whole = std::string_view("/api/ai/").starts_with(a.scope);
     auto review = review_spec_diff(spec_diff_ours(doc, mock_routes(), SchemaStore::builtin(), a.scope), accepted, whole);
-    io.out << "# " << a.against << " against our schemas and the mock's routes ("
-           << (a.no_accepted ? "no accepted list" : a.accepted.empty() ? "the built-in accepted list" : a.accepted)
-           << ", " << accepted.size() << " entries)\n";
+    const std::string list =
+        a.no_accepted ? "no accepted list" : a.accepted.empty() ? "the built-in accepted list" : a.accepted;
+    io.out << "# " << a.against << " against our schemas and the mock's routes (" << list << ", "
+           << accepted.size() << " entries)\n";
     print_review(review, io.out);
-    size_t fresh = review.fresh.size();
+    std::vector<SpecItem> changes;
     if (!a.baseline.empty()) {
       // Changes of the document itself are never accepted: a new baseline acknowledges them.
-      auto changes = spec_diff_baseline(load_openapi(a.baseline, io), doc, a.scope).items;
+      changes = spec_diff_baseline(load_openapi(a.baseline, io), doc, a.scope).items;
       io.out << "# " << a.against << " against " << a.baseline << "\n";
       for (const auto& i : changes) io.out << "NEW       " << i.line() << "\n";
-      fresh += changes.size();
     }
+    if (!a.report_html.empty()) write_file(a.report_html, html_spec_report(review, changes, a.against, list), "");
+    const size_t fresh = review.fresh.size() + changes.size();
     io.out << fresh << (fresh == 1 ? " new difference, " : " new differences, ") << review.accepted.size()
            << " accepted, " << review.stale.size() << (review.stale.size() == 1 ? " stale entry" : " stale entries")
            << (review.stale.empty() || a.strict ? "" : " (a failure under --strict)") << "\n";
@@ -248,10 +250,11 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
   add_contract_option(record, rec_args);
   record->add_option("--out", out_dir, "Folder for snapshot.json, models.json, report.json and report.html")->required();
 
-  std::string snap_a, snap_b;
+  std::string snap_a, snap_b, diff_html;
   auto* diff = app.add_subcommand("diff", "Shape-level drift between two snapshots");
   diff->add_option("a", snap_a, "Earlier snapshot (folder or snapshot.json)")->required();
   diff->add_option("b", snap_b, "Later snapshot")->required();
+  diff->add_option("--report-html", diff_html, "Also write the differences as a self-contained HTML page");
 
   SpecDiffArgs spec_args;
   auto* spec = app.add_subcommand("spec-diff", "Compare a published OpenAPI document with our schemas");
@@ -262,6 +265,7 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
                                         "List of accepted differences (default: the reviewed list compiled in)");
   spec->add_flag("--no-accepted", spec_args.no_accepted, "Accept no difference: every one fails")->excludes(accepted_opt);
   spec->add_flag("--strict", spec_args.strict, "An accepted entry that matches nothing fails the run");
+  spec->add_option("--report-html", spec_args.report_html, "Also write the review as a self-contained HTML page");
 
   ClientOptions client_opts;
   auto* client = app.add_subcommand("client", "Run a client command against a fresh mock and report request-schema violations");
@@ -331,6 +335,7 @@ int conformance_main(const std::vector<std::string>& args, Io io) {
       auto items = diff_snapshots(load_snapshot(snap_a), load_snapshot(snap_b));
       for (const auto& i : items) io.out << i.line() << "\n";
       io.out << items.size() << (items.size() == 1 ? " difference\n" : " differences\n");
+      if (!diff_html.empty()) write_file(diff_html, html_drift_report(items, snap_a, snap_b), "");
       return items.empty() ? 0 : 1;
     } catch (const std::exception& e) {
       io.err << "oxen-conformance: " << e.what() << "\n";

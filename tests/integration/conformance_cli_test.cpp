@@ -271,9 +271,11 @@ TEST_CASE("record and diff: a snapshot, a fixture, and shape-level drift") {
   CHECK(same.code == 0);
   CHECK(last_line(same.out) == "0 differences");
 
-  auto d = cli({"diff", (dir / "a").string(), (dir / "b").string()});
+  auto d = cli({"diff", (dir / "a").string(), (dir / "b").string(), "--report-html", (dir / "diff.html").string()});
   INFO(d.out);
   CHECK(d.code == 1);
+  CHECK(slurp(dir / "diff.html").find("<td>pricing_changed</td><td><code>claude-sonnet-4-6</code></td>") !=
+        std::string::npos);
   CHECK(d.out.find("field_added GET /ai/models 200 /data/*/x_new: string") != std::string::npos);
   CHECK(d.out.find("pricing_changed claude-sonnet-4-6") != std::string::npos);
   CHECK(d.out.find("model_removed " + builtin.back()["id"].get<std::string>()) != std::string::npos);
