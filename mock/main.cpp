@@ -124,8 +124,11 @@ int main(int argc, char** argv) {
   // Test control.
   bool no_admin = false;
   cli.add_flag("--no-admin", no_admin, "Turn the /__admin API off");
+  // From the environment as well, so that a container or a service unit need not put the token
+  // on a command line that any local user can read.
   cli.add_option("--admin-token", config.admin_token,
-                 "Require this token in X-Mock-Admin-Token on /__admin calls");
+                 "Require this token in X-Mock-Admin-Token on /__admin calls")
+      ->envname("OXEN_MOCK_ADMIN_TOKEN");
   std::string rate_limit;
   cli.add_option("--rate-limit", rate_limit, "Requests per second per API key, e.g. 50/s")
       ->check([](const std::string& v) {

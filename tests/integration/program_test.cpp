@@ -278,3 +278,16 @@ TEST_CASE("a non-loopback --host needs --admin-token or --no-admin") {
     CHECK(output.find("give --admin-token TOKEN or --no-admin") != std::string::npos);
   }
 }
+
+TEST_CASE("the admin token may come from OXEN_MOCK_ADMIN_TOKEN, so it is on no command line") {
+  ::setenv("OXEN_MOCK_ADMIN_TOKEN", "from-the-environment", 1);
+  MockProcess mock({});
+  ::unsetenv("OXEN_MOCK_ADMIN_TOKEN");
+  auto c = client(mock, "");
+  auto refused = c.Get("/__admin/health");
+  REQUIRE(refused);
+  CHECK(refused->status == 401);
+  auto allowed = c.Get("/__admin/health", {{"X-Mock-Admin-Token", "from-the-environment"}});
+  REQUIRE(allowed);
+  CHECK(allowed->status == 200);
+}
