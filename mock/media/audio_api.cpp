@@ -17,6 +17,9 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kFilesPath = "/api/media/files/";
+// Bounds the samples one request can make (48 kHz x 300 s is 29 MB of WAV), so a long text at a
+// slow speed cannot exhaust memory.
+constexpr double kMaxAudioSeconds = 300;
 
 // The body without its nulls: the published request declares every optional field nullable,
 // meaning "not given", and the model's request_schema judges only what was given.
@@ -56,8 +59,9 @@ struct Speech {
 };
 
 // `params` holds the model's own fields (prompt, audio_urls, sample_rate, ...) without nulls.
+// `text_pointer`: the field the text came from, named when it is too long.
 Speech prepare(MediaServices& services, Context& ctx, const json& params, const std::string& text,
-               std::string style, const std::string& format_name) {
+               const char* text_pointer, std::string style, const std::string& format_name) {
   Speech s;
   s.model = find_model(ctx, ctx.body["model"].get<std::string>());
   require_output(s.model, "audio");
@@ -73,10 +77,15 @@ Speech prepare(MediaServices& services, Context& ctx, const json& params, const 
   if (params.contains("image_url")) style += "\n" + params["image_url"].dump();
   r.style = std::move(style);
   r.format = *audio_format(format_name);
-  r.sample_rate = params.value("sample_rate", schema_default(s.model, "sample_rate", 24000).get<int>());
+  json rate = params.value("sample_rate", schema_default(s.model, "sample_rate", 24000));
+  r.sample_rate = rate.is_number_integer() && supported_sample_rate(rate.get<int>()) ? rate.get<int>() : 24000;
   r.speed = params.value("speed", 1.0);
   r.volume = params.value("volume", 1.0);
   r.pitch = params.value("pitch", 0);
+  if (double seconds = speech_seconds(r.text, r.speed); seconds > kMaxAudioSeconds)
+    refuse(ctx, text_pointer, "audio_length",
+           "the text makes " + std::to_string(static_cast<long>(seconds)) + " s of audio at this speed; at most " +
+               std::to_string(static_cast<long>(kMaxAudioSeconds)) + " s are generated per request");
   return s;
 }
 
@@ -84,7 +93,7 @@ Response generate(MediaServices& services, Context& ctx) {
   json params = given_fields(model_params(ctx.body, {"model", "response_format", "save_to_workbench", "target_namespace"}));
   const std::string text = params.value("prompt", "");
   std::string format = params.value("output_format", schema_default(find_model(ctx, ctx.body["model"]), "output_format", "mp3"));
-  Speech s = prepare(services, ctx, params, text, "", format);
+  Speech s = prepare(services, ctx, params, text, "/prompt", "", format);
 
   std::string name = services.store().add_audio(s.recipe);
   json item;
@@ -123,7 +132,7 @@ Response speech(MediaServices& services, Context& ctx) {
   json params = model_params(body, {"model", "input", "response_format", "output_format", "instructions", "stream_format",
                                     "target_namespace"});
   params["prompt"] = body.contains("input") ? body["input"] : body["prompt"];
-  Speech s = prepare(services, ctx, params, text, style, format);
+  Speech s = prepare(services, ctx, params, text, body.contains("input") ? "/input" : "/prompt", style, format);
 
   Response r;
   r.content_type = audio_content_type(s.recipe.format);

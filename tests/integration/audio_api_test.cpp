@@ -156,6 +156,13 @@ TEST_CASE("audio/generate errors: the documented bodies, with the pointer of the
   check_invalid(gen({{"audio_urls", {"https://example.com/a.mp3"}}, {"image_url", "https://example.com/a.png"}}),
                 "/audio_urls: image_url cannot be combined with audio_urls");
   check_invalid(gen({{"audio_urls", {"not a url"}}}), "/audio_urls/0");
+  check_invalid(gen({{"speed", 0.1}}), "/speed");
+  // Memory is bounded: at most 300 s of audio per request (750 words at speed 1).
+  std::string long_text;
+  for (int i = 0; i < 751; ++i) long_text += "ox ";
+  check_invalid(gen({{"prompt", long_text}}), "/prompt: the text makes 300 s of audio");
+  check_invalid(post(c, "/api/ai/audio/speech", {{"model", kSeed}, {"input", long_text}}, 400), "/input: the text makes");
+  CHECK_SCHEMA("audio_generate_response", gen({{"prompt", long_text.substr(0, 750 * 3)}}, 200));
   // Three references, or an image alone, are fine.
   CHECK_SCHEMA("audio_generate_response",
                gen({{"audio_urls", {four[0], four[1], four[2]}}}, 200));
