@@ -76,7 +76,7 @@ Speech prepare(MediaServices& services, Context& ctx, const json& params, const 
   for (const auto& url : params.value("audio_urls", json::array())) style += "\n" + url.dump();
   if (params.contains("image_url")) style += "\n" + params["image_url"].dump();
   r.style = std::move(style);
-  r.format = *audio_format(format_name);
+  r.format = audio_format(format_name).value_or(AudioFormat::mp3);  // request values passed their enum
   json rate = params.value("sample_rate", schema_default(s.model, "sample_rate", 24000));
   r.sample_rate = rate.is_number_integer() && supported_sample_rate(rate.get<int>()) ? rate.get<int>() : 24000;
   r.speed = params.value("speed", 1.0);
