@@ -5,6 +5,7 @@
 #include "admin/admin_api.hpp"
 #include "chat/chat_api.hpp"
 #include "events/events_api.hpp"
+#include "media/audio_api.hpp"
 #include "media/media_api.hpp"
 #include "queue/generations_api.hpp"
 #include "queue/queue_api.hpp"
@@ -45,6 +46,7 @@ MockApp::MockApp(Config config, Fixtures fixtures)
   add_models_routes(pipeline_.router());
   add_chat_routes(pipeline_.router(), config_, clock_, fixtures_);
   add_media_routes(pipeline_.router(), media_);
+  add_audio_routes(pipeline_.router(), media_);
   add_queue_routes(pipeline_.router(), media_);
   add_generation_routes(pipeline_.router(), media_);
   add_events_routes(pipeline_.router(), media_);

@@ -117,6 +117,10 @@ struct Reader {
         op.json_body = true;
         if (js->contains("schema")) op.request_schema = schema_name((*js)["schema"]);
       }
+      if (auto form = content.find("multipart/form-data"); form != content.end()) {
+        op.form_body = true;
+        if (form->contains("schema")) op.form_schema = schema_name((*form)["schema"]);
+      }
     }
     read_responses(node.value("responses", json::object()), op);
 

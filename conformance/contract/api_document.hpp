@@ -24,6 +24,8 @@ struct Operation {
 
   std::string request_schema;  // schema of the JSON body ("" = the operation takes none)
   bool json_body = false;
+  std::string form_schema;  // schema of a multipart/form-data body (file parts as their file name)
+  bool form_body = false;
   std::map<int, std::string> response_schemas;  // status -> schema of a JSON answer
   std::map<int, std::vector<std::string>> error_kinds;  // status -> documented error kinds
   std::vector<int> statuses;  // every status the operation declares, in the document's order

@@ -96,15 +96,30 @@ HttpServer::HttpServer(MockApp& app) : app_(app), server_(std::make_unique<httpl
                                    const httplib::ContentReader& read) {
     Request request = to_request(req);
     bool has_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
-    if (has_body && !read([&](const char* data, size_t size) {
-          request.body.append(data, size);
-          return true;
-        })) {
+    auto too_large = [&] {
       auto detail = "request body is larger than " + std::to_string(app_.config().max_body_bytes) +
                     " bytes or could not be read";
       write_response(app_.pipeline().error_response(ApiError("payload_too_large", {{"detail", detail}})),
                      res, &stopping_);
-      return;
+    };
+    if (has_body && req.is_multipart_form_data()) {
+      // httplib's own parser splits the parts; the pipeline turns them into the body it validates.
+      bool read_all = read(
+          [&](const httplib::MultipartFormData& part) {
+            request.form.push_back({part.name, part.filename, part.content_type, ""});
+            return true;
+          },
+          [&](const char* data, size_t size) {
+            if (!request.form.empty()) request.form.back().content.append(data, size);
+            return true;
+          });
+      if (!read_all && res.status == 413) return too_large();
+      request.form_broken = !read_all;
+    } else if (has_body && !read([&](const char* data, size_t size) {
+                 request.body.append(data, size);
+                 return true;
+               })) {
+      return too_large();
     }
     write_response(app_.handle(request), res, &stopping_);
   };

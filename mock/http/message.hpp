@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace oxen::mock {
 
@@ -17,13 +18,23 @@ struct CaseInsensitiveLess {
 using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 using Query = std::multimap<std::string, std::string>;
 
+// One part of a multipart/form-data body (a file part has a filename).
+struct FormPart {
+  std::string name;
+  std::string filename;
+  std::string content_type;
+  std::string content;
+};
+
 struct Request {
   std::string method;
   std::string path;          // decoded path, without the query
   std::string query_string;  // raw, for the journal
   Query query;
   Headers headers;
-  std::string body;
+  std::string body;  // empty for a multipart/form-data body, which arrives as `form`
+  std::vector<FormPart> form;
+  bool form_broken = false;  // a multipart/form-data body that could not be parsed
   std::string remote_addr;
 
   std::optional<std::string> header(const std::string& name) const;

@@ -36,6 +36,10 @@ size_t json_depth(std::string_view text) {
   return deepest;
 }
 
+bool is_form(const Request& request) {
+  return ascii_lower(request.header("Content-Type").value_or("")).rfind("multipart/form-data", 0) == 0;
+}
+
 bool changes_state(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
@@ -145,10 +149,36 @@ nlohmann::json Pipeline::parse_body(const Request& request, ServeEvent& event) c
   }
 }
 
-void Pipeline::validate_body(const Route& route, const nlohmann::json& body,
+nlohmann::json Pipeline::parse_form(const Request& request, ServeEvent& event) const {
+  if (request.form_broken) {
+    event.request_findings.push_back({"", "multipart", "request body is not valid multipart/form-data"});
+    throw invalid_params("request body is not valid multipart/form-data");
+  }
+  nlohmann::json body = nlohmann::json::object();
+  for (const auto& part : request.form) {
+    nlohmann::json value = part.filename.empty() ? part.content : part.filename;
+    if (!body.contains(part.name))
+      body[part.name] = std::move(value);
+    else if (body[part.name].is_array())
+      body[part.name].push_back(std::move(value));
+    else
+      body[part.name] = nlohmann::json::array({body[part.name], std::move(value)});
+  }
+  // The journal keeps what the client sent in readable form: the fields, and each file's size.
+  nlohmann::json journaled = body;
+  for (const auto& part : request.form)
+    if (!part.filename.empty())
+      journaled[part.name] = {{"filename", part.filename},
+                              {"content_type", part.content_type},
+                              {"bytes", part.content.size()}};
+  event.body = journaled.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return body;
+}
+
+void Pipeline::validate_body(const Route& route, const std::string& schema, const nlohmann::json& body,
                              ServeEvent& event) const {
-  if (route.request_schema.empty()) return;
-  event.request_findings = schemas_.validate(route.request_schema, body);
+  if (schema.empty()) return;
+  event.request_findings = schemas_.validate(schema, body);
   if (event.request_findings.empty()) return;
   for (const auto& v : event.request_findings) {
     auto special = route.violation_errors.find(v.pointer + " " + v.rule);
@@ -261,7 +291,13 @@ Response Pipeline::handle(const Request& request) {
     }
     world = worlds_.get(event.ns);
     Context ctx{request, std::move(match.params), nullptr, token, event, *world, event.ns};
-    if (route.json_body) ctx.body = parse_body(request, event);
+    const bool form = route.form_body && is_form(request);
+    if (form)
+      ctx.body = parse_form(request, event);
+    else if (route.json_body && is_form(request))
+      throw invalid_params("this operation takes an application/json body, not multipart/form-data");
+    else if (route.json_body)
+      ctx.body = parse_body(request, event);
     std::optional<FaultAction> fault;
     if (!internal) fault = choose_fault(request, ctx);
     if (fault) {
@@ -273,7 +309,10 @@ Response Pipeline::handle(const Request& request) {
     } else if (fault && fault->status) {
       response = fault_response(fault->status, fault->retry_after_s);
     } else {
-      if (route.json_body) validate_body(route, ctx.body, event);
+      if (form)
+        validate_body(route, route.form_schema, ctx.body, event);
+      else if (route.json_body)
+        validate_body(route, route.request_schema, ctx.body, event);
       response = route.handler(ctx);
       if (response.stream && ctx.body.is_object()) stream_request = ctx.body;
       if (fault && response.stream) {

@@ -43,7 +43,12 @@ class Pipeline {
   void check_admin_token(const Request& request) const;
   void check_header_limits(const Request& request) const;  // throws request_headers_too_large
   nlohmann::json parse_body(const Request& request, ServeEvent& event) const;
-  void validate_body(const Route& route, const nlohmann::json& body, ServeEvent& event) const;
+  // A multipart/form-data body as the object its schema judges: each text field by name (a
+  // repeated name gives an array), each file part as its file name; the bytes stay in
+  // request.form for the handler.
+  nlohmann::json parse_form(const Request& request, ServeEvent& event) const;
+  void validate_body(const Route& route, const std::string& schema, const nlohmann::json& body,
+                     ServeEvent& event) const;
   std::optional<FaultAction> choose_fault(const Request& request, const Context& ctx) const;
   void self_check(const Route* route, const Response& response, ServeEvent& event) const;
   // Wraps a streamed response so that the journal entry `sequence` learns how it ended and, when

@@ -44,6 +44,8 @@ Router::Router(const ApiDocument& document, bool admin) {
     if (auto ok = op.response_schemas.find(200); ok != op.response_schemas.end())
       route.response_schema = ok->second;
     route.json_body = op.json_body;
+    route.form_schema = op.form_schema;
+    route.form_body = op.form_body;
     route.authenticated = op.authenticated;
     route.internal = op.admin;
     route.violation_errors = op.violation_errors;

@@ -47,6 +47,8 @@ struct Route {
   std::string request_schema;   // contract schema the JSON body must satisfy ("" = none)
   std::string response_schema;  // contract schema of a 200 JSON answer, for the self-check
   bool json_body = false;       // parse the body as JSON
+  std::string form_schema;      // contract schema of a multipart/form-data body ("" = none)
+  bool form_body = false;       // a multipart/form-data body is accepted
   bool authenticated = true;
   bool internal = false;  // the admin API: no API key, faults, rate limit or journal
   // Maps a request-schema violation ("<pointer> <rule>", e.g. "/model required") to an error

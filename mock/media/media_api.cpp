@@ -22,15 +22,6 @@ std::string string_field(const nlohmann::json& body, const char* name, std::stri
   return it != body.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
 
-void require_output(const nlohmann::json& model, const std::string& media) {
-  if (model_outputs(model, media)) return;
-  std::string outputs;
-  for (const auto& o : model["capabilities"].value("output", nlohmann::json::array()))
-    outputs += (outputs.empty() ? "" : ", ") + o.get<std::string>();
-  throw ApiError("model_output_mismatch",
-                 {{"id", model.value("id", "")}, {"media", media}, {"outputs", outputs.empty() ? "none" : outputs}});
-}
-
 // A model takes prompts unless its request_schema declares neither prompt nor multi_prompt
 // (upscalers such as Topaz take only an input video).
 bool takes_prompt(const nlohmann::json& model) {
@@ -139,6 +130,15 @@ nlohmann::json find_model(Context& ctx, const std::string& id) {
   auto model = ctx.world.registry.find(id);
   if (!model) throw ApiError("model_not_found", {{"id", id}});
   return *model;
+}
+
+void require_output(const nlohmann::json& model, const std::string& media) {
+  if (model_outputs(model, media)) return;
+  std::string outputs;
+  for (const auto& o : model["capabilities"].value("output", nlohmann::json::array()))
+    outputs += (outputs.empty() ? "" : ", ") + o.get<std::string>();
+  throw ApiError("model_output_mismatch",
+                 {{"id", model.value("id", "")}, {"media", media}, {"outputs", outputs.empty() ? "none" : outputs}});
 }
 
 bool model_outputs(const nlohmann::json& model, const std::string& media) {

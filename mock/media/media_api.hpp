@@ -14,9 +14,11 @@ void add_media_routes(Router& router, std::shared_ptr<MediaServices> services);
 // Shared with the queue: the model by id (404 model_not_found when unknown).
 nlohmann::json find_model(Context& ctx, const std::string& id);
 bool model_outputs(const nlohmann::json& model, const std::string& media);
+// Throws model_output_mismatch unless the model's capabilities.output has `media`.
+void require_output(const nlohmann::json& model, const std::string& media);
 // The body without the endpoint's own fields: what the model's request_schema judges.
 nlohmann::json model_params(const nlohmann::json& body, std::initializer_list<const char*> drop);
-enum class MediaKind { image, image_edit, video };
+enum class MediaKind { image, image_edit, video, audio };
 // The one judgement of a media request for its model, used by the sync endpoints (which answer
 // the ApiError) and by the queue (whose job fails with its text): the prompt rules, an edit's
 // source image, the model's request_schema and rules (fixtures/model_rules.json) in the API's

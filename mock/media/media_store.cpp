@@ -32,7 +32,7 @@ bool valid_name(const std::string& name) {
     if (!std::isxdigit(static_cast<unsigned char>(name[i])) || std::isupper(static_cast<unsigned char>(name[i])))
       return false;
   auto ext = name.substr(dot);
-  return ext == ".png" || ext == ".mp4";
+  return ext == ".png" || ext == ".mp4" || ext == ".wav" || ext == ".mp3" || ext == ".pcm" || ext == ".ogg";
 }
 
 }  // namespace
@@ -69,6 +69,24 @@ std::shared_ptr<const std::string> MediaStore::image_bytes(const ImageRecipe& re
   return rendered(image_name(recipe), recipe);
 }
 
+std::string audio_name(const AudioRecipe& r) {
+  char shape[96];
+  std::snprintf(shape, sizeof shape, "%d\n%.6g\n%.6g\n%d", r.sample_rate, r.speed, r.volume, r.pitch);
+  std::string identity = "audio\n" + std::to_string(r.seed) + "\n" + r.model + "\n" + r.text + "\n" + r.voice +
+                         "\n" + r.style + "\n" + shape;
+  return hex_name(identity, audio_extension(r.format));
+}
+
+std::string MediaStore::add_audio(const AudioRecipe& r) { return remember(audio_name(r), r); }
+
+std::shared_ptr<const std::string> MediaStore::rendered(const std::string& name, const AudioRecipe& recipe) const {
+  return images_.get(name, [&] { return encode_audio(recipe); });
+}
+
+std::shared_ptr<const std::string> MediaStore::audio_bytes(const AudioRecipe& recipe) const {
+  return rendered(audio_name(recipe), recipe);
+}
+
 std::string MediaStore::add_video(const std::string& fixture_path, std::string_view identity) {
   std::string full = "video\n" + fixture_path + "\n" + std::string(identity);
   return remember(hex_name(full, ".mp4"), Video{fixture_path});
@@ -91,6 +109,8 @@ std::optional<StoredMedia> MediaStore::fetch(const std::string& name) const {
   }
   if (const auto* recipe = std::get_if<ImageRecipe>(&entry))
     return StoredMedia{"image/png", *rendered(name, *recipe)};
+  if (const auto* recipe = std::get_if<AudioRecipe>(&entry))
+    return StoredMedia{audio_content_type(recipe->format), *rendered(name, *recipe)};
   return StoredMedia{"video/mp4", video_bytes(std::get<Video>(entry).fixture_path)};
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // The media a client fetches from the URLs the mock hands out (/api/media/files/<name>). Each
-// name maps to a recipe, not to bytes: images are rendered from it (deterministic), videos are
-// fixture files, so thousands of URLs cost little memory. Rendered images are kept in a bounded
-// cache (kImageCacheBytes), so a repeated request or fetch does not render again. Bounded: beyond
+// name maps to a recipe, not to bytes: images and audio are rendered from it (deterministic),
+// videos are fixture files, so thousands of URLs cost little memory. Rendered images and audio are
+// kept in a bounded cache (kImageCacheBytes), so a repeated request or fetch does not render again. Bounded: beyond
 // `max_files` the oldest names are forgotten and answer 404.
 #include <cstdint>
 #include <deque>
@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "../core/lru_cache.hpp"
+#include "audio.hpp"
 #include "png.hpp"
 
 namespace oxen::mock {
@@ -33,6 +34,7 @@ class MediaStore {
   // give equal names.
   std::string add_image(const ImageRecipe& recipe);
   std::string add_video(const std::string& fixture_path, std::string_view identity);
+  std::string add_audio(const AudioRecipe& recipe);  // "<32 hex>.wav" / .mp3 / .pcm / .ogg
 
   // nullopt for an unknown or forgotten name; never touches the file system.
   std::optional<StoredMedia> fetch(const std::string& name) const;
@@ -40,6 +42,7 @@ class MediaStore {
 
   // Bytes without storing a URL (for b64_json answers).
   std::shared_ptr<const std::string> image_bytes(const ImageRecipe& recipe) const;
+  std::shared_ptr<const std::string> audio_bytes(const AudioRecipe& recipe) const;
 
   static constexpr size_t kImageCacheBytes = 64u << 20;
   static constexpr size_t kImageCacheEntries = 1024;
@@ -49,9 +52,10 @@ class MediaStore {
   struct Video {
     std::string fixture_path;
   };
-  using Entry = std::variant<ImageRecipe, Video>;
+  using Entry = std::variant<ImageRecipe, Video, AudioRecipe>;
   std::string remember(std::string name, Entry entry);
   std::shared_ptr<const std::string> rendered(const std::string& name, const ImageRecipe& recipe) const;
+  std::shared_ptr<const std::string> rendered(const std::string& name, const AudioRecipe& recipe) const;
 
   const std::map<std::string, std::string>& files_;
   size_t max_files_;

@@ -213,6 +213,14 @@ std::optional<Violation> ModelRules::check_rule(const json& rule, const json& pa
   for (const auto& when : rule["when"]) {
     auto present = find_all(params, when.get<std::string>());
     if (present.empty() || !given(*present.front().value)) continue;
+    if (rule.contains("excludes")) {
+      for (const auto& other : rule["excludes"]) {
+        auto there = find_all(params, other.get<std::string>());
+        if (!there.empty() && given(*there.front().value))
+          return Violation{there.front().pointer, "excludes", rule["message"]};
+      }
+      continue;
+    }
     for (const auto& need : rule["requires"]) {
       auto there = find_all(params, need.get<std::string>());
       if (!there.empty() && given(*there.front().value)) return std::nullopt;

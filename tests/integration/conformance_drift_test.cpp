@@ -752,3 +752,24 @@ TEST_CASE("a generation history that ignores page_size fails generations.list al
   });
   expect_only(run(drift.base_url()), "generations.list", "/page_size", "page_size");
 }
+
+TEST_CASE("an audio answer whose url is not a string fails media.audio.generate alone") {
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "POST" && e.path == "/api/ai/audio/generate" && e.status == 200) e.body["audios"][0]["url"] = 7;
+  });
+  RunOptions o;
+  o.profile = "full";
+  o.max_cost = 1.0;  // the mock's fixture pricing, never billed
+  o.only = {"media.audio."};
+  expect_only(run(drift.base_url(), o), "media.audio.generate", "/audios/0/url", "type");
+}
+
+TEST_CASE("a transcription that does not give back the spoken text fails mock.audio.round_trip alone") {
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "POST" && e.path == "/api/ai/audio/transcriptions" && e.status == 200) e.body["text"] = "An ox.";
+  });
+  RunOptions o;
+  o.profile = "mock";
+  o.only = {"mock.audio."};
+  expect_only(run(drift.base_url(), o), "mock.audio.round_trip", "/text", "round_trip");
+}

@@ -9,6 +9,7 @@
 #include "test_server.hpp"
 
 using nlohmann::json;
+using oxen::test::base64_decode;
 using oxen::test::check_no_response_findings;
 using oxen::test::parse_json;
 using oxen::test::TestServer;
@@ -21,30 +22,6 @@ json post(httplib::Client& c, const std::string& path, const json& body, int exp
   INFO(path << " " << body.dump() << " -> " << res->body.substr(0, 300));
   CHECK(res->status == expected_status);
   return parse_json(res->body);
-}
-
-std::string base64_decode(const std::string& in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  int bits = 0, acc = 0;
-  for (char c : in) {
-    int v = value(c);
-    if (v < 0) continue;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
 }
 
 struct Png {

@@ -76,7 +76,7 @@ TEST_CASE("expected values are found through $refs into other schemas of the sto
   CHECK(vs.front().pointer == "/data/0/endpoint");
   CHECK(vs.front().message ==
         "Failed to match against any enum values; allowed: \"/chat/completions\", \"/images/generate\", "
-        "\"/videos/generate\", \"/images/edit\"");
+        "\"/videos/generate\", \"/images/edit\", \"/audio/speech\", \"/audio/transcriptions\"");
 
   SUBCASE("and a harness finding carries them, with the value as its excerpt") {
     oxen::conformance::Outcome out("models.list", false);

@@ -166,3 +166,20 @@ TEST_CASE("model_rules.json: a rule for a model the fixtures do not have is refu
   rules["models"][kSeedance]["rules"].push_back({{"count", json::array({"/input_images"})}});
   CHECK_THROWS_AS(Fixtures::from_files({{"model_rules.json", rules.dump()}}), FixtureError);
 }
+
+TEST_CASE("Seed Audio: at most 3 reference clips, an image excludes them, its ranges and rates") {
+  Judge judge;
+  const char* seed = "bytedance-seed-audio-1-0";
+  auto audio = [&](const json& params) { return judge(seed, params, MediaKind::audio); };
+  CHECK(audio({{"prompt", "x"}, {"audio_urls", urls(3, "a")}}) == "");
+  CHECK(audio({{"prompt", "x"}, {"audio_urls", urls(4, "a")}}) == "/audio_urls: At most 3 reference audio clips are allowed");
+  CHECK(audio({{"prompt", "x"}, {"image_url", "https://example.com/i.png"}}) == "");
+  CHECK(audio({{"prompt", "x"}, {"image_url", "https://example.com/i.png"}, {"audio_urls", urls(1, "a")}}) ==
+        "/audio_urls: image_url cannot be combined with audio_urls");
+  // An empty list is not a reference (the rule judges given values only).
+  CHECK(audio({{"prompt", "x"}, {"image_url", "https://example.com/i.png"}, {"audio_urls", json::array()}}) == "");
+  CHECK(audio({{"prompt", "x"}, {"audio_urls", {"nope"}}}) == "/audio_urls/0: Invalid URL");
+  CHECK(audio({{"prompt", "x"}, {"sample_rate", 22050}}) == "/sample_rate: Invalid sample_rate");
+  CHECK(audio({{"prompt", "x"}, {"pitch", -13}}) == "/pitch: pitch must be between -12 and 12");
+  CHECK(audio({{"prompt", " "}}) == "Prompt cannot be empty");
+}

@@ -236,8 +236,8 @@ TEST_CASE("an injected difference of each kind is reported, alone, with the righ
   };
   auto model = [](json& d) -> json& { return d["components"]["schemas"]["Model"]; };
   const std::vector<Injected> cases = {
-      {"route only in published: POST /api/ai/audio/speech",
-       [](json& d) { d["paths"]["/api/ai/audio/speech"] = {{"post", {{"responses", {{"200", {{"description", "x"}}}}}}}}; }},
+      {"route only in published: POST /api/ai/audio/voices",
+       [](json& d) { d["paths"]["/api/ai/audio/voices"] = {{"post", {{"responses", {{"200", {{"description", "x"}}}}}}}}; }},
       {"route only in ours: GET /api/ai/models/search", [](json& d) { d["paths"].erase("/api/ai/models/search"); }},
       {"field only in published: Model ~ model /license",
        [&](json& d) { model(d)["properties"]["license"] = {{"type", "string"}}; }},
