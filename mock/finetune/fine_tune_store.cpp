@@ -12,7 +12,9 @@ namespace {
 // deploy) are not the trainer's to make.
 const std::set<std::string> kTrainerEvents = {"start", "complete", "fail", "stop"};
 
-nlohmann::json optional_ms(const std::optional<int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json optional_ms(const std::optional<int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 std::optional<int64_t> read_ms(const nlohmann::json& v) {
   if (v.is_null()) return std::nullopt;
@@ -33,11 +35,14 @@ std::vector<int64_t> checkpoint_steps(const FineTune& job, int64_t now_ms) {
   for (int64_t s = job.save_every; s > 0 && s <= reached; s += job.save_every) steps.push_back(s);
   // A run that trained to the end saves its final weights too.
   bool trained_out = job.finished_ms && job.final_step == job.total_steps && job.error.empty();
-  if (trained_out && reached > 0 && (steps.empty() || steps.back() != reached)) steps.push_back(reached);
+  if (trained_out && reached > 0 && (steps.empty() || steps.back() != reached))
+    steps.push_back(reached);
   return steps;
 }
 
-int64_t step_time_ms(const FineTune& job, int64_t step) { return job.started_ms.value_or(0) + step * job.step_ms; }
+int64_t step_time_ms(const FineTune& job, int64_t step) {
+  return job.started_ms.value_or(0) + step * job.step_ms;
+}
 
 int64_t credits_micros(const FineTune& job, int64_t now_ms) {
   if (!job.started_ms) return 0;
@@ -74,7 +79,8 @@ void FineTuneStore::move(FineTune& job, const std::string& action, int64_t now_m
   if (action == "stop" || action == "complete" || action == "fail") {
     job.final_step = current_step(job, now_ms);
     job.finished_ms = now_ms;
-    if (action == "fail") job.error = "Reported errored by the trainer at step " + std::to_string(job.final_step) + ".";
+    if (action == "fail")
+      job.error = "Reported errored by the trainer at step " + std::to_string(job.final_step) + ".";
   } else if (action == "start") {
     job.started_ms = now_ms;
   } else if (action == "run") {
@@ -88,7 +94,8 @@ void FineTuneStore::move(FineTune& job, const std::string& action, int64_t now_m
 
 void FineTuneStore::report(FineTune& job, const std::string& to, int64_t now_ms) const {
   for (const auto& t : machine_.transitions())
-    if (t.from == job.status && t.to == to && kTrainerEvents.count(t.on)) return move(job, t.on, now_ms);
+    if (t.from == job.status && t.to == to && kTrainerEvents.count(t.on))
+      return move(job, t.on, now_ms);
   throw Refused{"report " + to, job.status};
 }
 
@@ -99,14 +106,15 @@ bool FineTuneStore::add(FineTune job, size_t capacity) {
   return true;
 }
 
-FineTune* FineTuneStore::find_locked(const std::string& ns, const std::string& repo, const std::string& id) {
+FineTune* FineTuneStore::find_locked(const std::string& ns, const std::string& repo,
+                                     const std::string& id) {
   for (auto& job : jobs_)
     if (job.id == id && job.repo_namespace == ns && job.repo_name == repo) return &job;
   return nullptr;
 }
 
-std::optional<FineTune> FineTuneStore::get(const std::string& ns, const std::string& repo, const std::string& id,
-                                           int64_t now_ms) {
+std::optional<FineTune> FineTuneStore::get(const std::string& ns, const std::string& repo,
+                                           const std::string& id, int64_t now_ms) {
   std::lock_guard lock(mutex_);
   FineTune* job = find_locked(ns, repo, id);
   if (!job) return std::nullopt;
@@ -130,8 +138,9 @@ bool FineTuneStore::contains(const std::string& id) const {
   return std::any_of(jobs_.begin(), jobs_.end(), [&](const FineTune& j) { return j.id == id; });
 }
 
-std::optional<FineTune> FineTuneStore::update(const std::string& ns, const std::string& repo, const std::string& id,
-                                              int64_t now_ms, const std::function<void(FineTune&)>& change) {
+std::optional<FineTune> FineTuneStore::update(const std::string& ns, const std::string& repo,
+                                              const std::string& id, int64_t now_ms,
+                                              const std::function<void(FineTune&)>& change) {
   std::lock_guard lock(mutex_);
   FineTune* job = find_locked(ns, repo, id);
   if (!job) return std::nullopt;
@@ -142,8 +151,8 @@ std::optional<FineTune> FineTuneStore::update(const std::string& ns, const std::
   return *job;
 }
 
-std::optional<FineTune> FineTuneStore::remove(const std::string& ns, const std::string& repo, const std::string& id,
-                                              int64_t now_ms) {
+std::optional<FineTune> FineTuneStore::remove(const std::string& ns, const std::string& repo,
+                                              const std::string& id, int64_t now_ms) {
   std::lock_guard lock(mutex_);
   FineTune* job = find_locked(ns, repo, id);
   if (!job) return std::nullopt;
@@ -169,8 +178,9 @@ nlohmann::json FineTuneStore::export_state() const {
   for (const auto& j : jobs_) {
     auto deployments = nlohmann::json::object();
     for (const auto& [step, d] : j.deployments)
-      deployments[std::to_string(step)] = {
-          {"model_id", d.model_id}, {"deployment_id", d.deployment_id}, {"deployment_type", d.deployment_type}};
+      deployments[std::to_string(step)] = {{"model_id", d.model_id},
+                                           {"deployment_id", d.deployment_id},
+                                           {"deployment_type", d.deployment_type}};
     out.push_back({{"id", j.id},
                    {"name", j.name},
                    {"repo_namespace", j.repo_namespace},
@@ -215,7 +225,8 @@ void FineTuneStore::import_state(const nlohmann::json& jobs) {
   for (const auto& r : jobs) {
     FineTune j;
     j.id = r.at("id");
-    if (!ids.insert(j.id).second) throw std::invalid_argument("duplicate fine-tune id '" + j.id + "'");
+    if (!ids.insert(j.id).second)
+      throw std::invalid_argument("duplicate fine-tune id '" + j.id + "'");
     j.name = r.at("name");
     j.repo_namespace = r.at("repo_namespace");
     j.repo_name = r.at("repo_name");
@@ -230,7 +241,8 @@ void FineTuneStore::import_state(const nlohmann::json& jobs) {
     j.is_public = r.at("is_public");
     j.created_by = r.at("created_by");
     j.status = r.at("status");
-    if (!machine_.is_state(j.status)) throw std::invalid_argument("fine-tune status '" + j.status + "' is not declared");
+    if (!machine_.is_state(j.status))
+      throw std::invalid_argument("fine-tune status '" + j.status + "' is not declared");
     j.created_ms = r.at("created_ms");
     j.updated_ms = r.at("updated_ms");
     j.total_steps = r.at("total_steps");
@@ -238,7 +250,8 @@ void FineTuneStore::import_state(const nlohmann::json& jobs) {
     j.log_every = r.at("log_every");
     j.steps_per_epoch = r.at("steps_per_epoch");
     j.step_ms = r.at("step_ms");
-    if (j.step_ms <= 0) throw std::invalid_argument("fine-tune '" + j.id + "': step_ms must be > 0");
+    if (j.step_ms <= 0)
+      throw std::invalid_argument("fine-tune '" + j.id + "': step_ms must be > 0");
     j.queued_ms = r.at("queued_ms");
     j.tokenize_ms = r.at("tokenize_ms");
     j.total_tokens = r.at("total_tokens");
@@ -251,7 +264,8 @@ void FineTuneStore::import_state(const nlohmann::json& jobs) {
     j.final_step = r.at("final_step");
     j.error = r.at("error");
     for (const auto& [step, d] : r.at("deployments").items())
-      j.deployments[std::stoll(step)] = {d.at("model_id"), d.at("deployment_id"), d.at("deployment_type")};
+      j.deployments[std::stoll(step)] = {d.at("model_id"), d.at("deployment_id"),
+                                         d.at("deployment_type")};
     imported.push_back(std::move(j));
   }
   std::lock_guard lock(mutex_);

@@ -19,8 +19,8 @@ namespace oxen::mock {
 
 // A deployed checkpoint: the custom model it became.
 struct CheckpointDeployment {
-  std::string model_id;       // oxen:<namespace>/<name>-step-<step>
-  std::string deployment_id;  // handed out by the namespace's ids
+  std::string model_id;         // oxen:<namespace>/<name>-step-<step>
+  std::string deployment_id;    // handed out by the namespace's ids
   std::string deployment_type;  // "normal" | "fast"
 };
 
@@ -28,7 +28,7 @@ struct FineTune {
   std::string id, name;
   std::string repo_namespace, repo_name;
   std::string base_model, script_type;
-  std::string resource_version, resource_path;  // "main", "train.parquet"
+  std::string resource_version, resource_path;                // "main", "train.parquet"
   nlohmann::json training_params = nlohmann::json::object();  // as given, defaults filled in
   nlohmann::json display_name, description, oxen_model_path;  // string or null
   bool is_public = false;
@@ -40,7 +40,7 @@ struct FineTune {
   int64_t total_steps = 0, save_every = 0, log_every = 0, steps_per_epoch = 0;
   int64_t step_ms = 0, queued_ms = 0, tokenize_ms = 0;
   int64_t total_tokens = 0;
-  int64_t cost_micros_per_second = 0;  // the base model's fine_tuning.cost_per_second
+  int64_t cost_micros_per_second = 0;   // the base model's fine_tuning.cost_per_second
   std::optional<int64_t> fail_at_step;  // the run ends errored when it reaches this step
   std::optional<int64_t> tokenize_started_ms, run_ms, started_ms, finished_ms;
   int64_t final_step = 0;  // the step reached when training ended
@@ -61,7 +61,8 @@ class FineTuneStore {
   // False when `capacity` jobs exist already.
   bool add(FineTune job, size_t capacity);
   // The job as of `now_ms`, or nullopt when the repository has no such job.
-  std::optional<FineTune> get(const std::string& ns, const std::string& repo, const std::string& id, int64_t now_ms);
+  std::optional<FineTune> get(const std::string& ns, const std::string& repo, const std::string& id,
+                              int64_t now_ms);
   // Every job as of `now_ms`, in creation order.
   std::vector<FineTune> all(int64_t now_ms);
   bool name_taken(const std::string& name) const;
@@ -69,10 +70,11 @@ class FineTuneStore {
 
   // Applies `change` to the job (as of `now_ms`) and returns it; nullopt when there is no such
   // job. `change` throws to refuse, leaving the job as it was.
-  std::optional<FineTune> update(const std::string& ns, const std::string& repo, const std::string& id,
-                                 int64_t now_ms, const std::function<void(FineTune&)>& change);
-  std::optional<FineTune> remove(const std::string& ns, const std::string& repo, const std::string& id,
-                                 int64_t now_ms);
+  std::optional<FineTune> update(const std::string& ns, const std::string& repo,
+                                 const std::string& id, int64_t now_ms,
+                                 const std::function<void(FineTune&)>& change);
+  std::optional<FineTune> remove(const std::string& ns, const std::string& repo,
+                                 const std::string& id, int64_t now_ms);
 
   // The table's move on `action` from the job's status; throws Refused when it has none.
   void move(FineTune& job, const std::string& action, int64_t now_ms) const;

@@ -30,7 +30,8 @@ struct Services {
 };
 
 bool is_text_family(const std::string& script_type) {
-  return script_type == "text_generation" || script_type == "text_chat_messages" || script_type == "image_to_text";
+  return script_type == "text_generation" || script_type == "text_chat_messages" ||
+         script_type == "image_to_text";
 }
 
 std::string iso_time(int64_t ms) {
@@ -56,18 +57,24 @@ nlohmann::json optional_time(const std::optional<int64_t>& ms) {
 }
 
 // Metric values rounded so that logs read like a trainer's.
-double rounded(double v, double scale = 1e6) { return std::round(v * scale) / scale; }
+double rounded(double v, double scale = 1e6) {
+  return std::round(v * scale) / scale;
+}
 
 // A generated name in the docs' style (ox-brave-jade-gecko): words from the job's id.
 std::string name_for(const std::string& id, int attempt) {
-  static const char* const adjectives[] = {"brave", "busy", "calm", "clever", "comfortable", "eager", "gentle", "happy",
-                                           "jolly", "lucky", "mighty", "objective", "proud", "quick", "artistic", "witty"};
-  static const char* const colors[] = {"jade", "scarlet", "sapphire", "cyan", "amber", "coral", "ivory", "indigo",
-                                       "olive", "ruby", "teal", "violet", "silver", "golden", "crimson", "azure"};
-  static const char* const animals[] = {"gecko", "beaver", "locust", "puffin", "elephant", "otter", "falcon", "lynx",
-                                        "badger", "heron", "koala", "marmot", "newt", "orca", "panda", "walrus"};
+  static const char* const adjectives[] = {
+      "brave", "busy",  "calm",   "clever",    "comfortable", "eager", "gentle",   "happy",
+      "jolly", "lucky", "mighty", "objective", "proud",       "quick", "artistic", "witty"};
+  static const char* const colors[] = {"jade",   "scarlet", "sapphire", "cyan", "amber", "coral",
+                                       "ivory",  "indigo",  "olive",    "ruby", "teal",  "violet",
+                                       "silver", "golden",  "crimson",  "azure"};
+  static const char* const animals[] = {
+      "gecko",  "beaver", "locust", "puffin", "elephant", "otter", "falcon", "lynx",
+      "badger", "heron",  "koala",  "marmot", "newt",     "orca",  "panda",  "walrus"};
   Rng rng(hash_bytes(id), "fine-tune-name" + std::to_string(attempt));
-  std::string name = std::string("ox-") + adjectives[rng.below(16)] + "-" + colors[rng.below(16)] + "-" + animals[rng.below(16)];
+  std::string name = std::string("ox-") + adjectives[rng.below(16)] + "-" + colors[rng.below(16)] +
+                     "-" + animals[rng.below(16)];
   return attempt < 8 ? name : name + "-" + std::to_string(attempt);
 }
 
@@ -91,7 +98,8 @@ struct Metrics {
 // What the trainer logs at `step`: loss falls and accuracy rises with progress, with noise from
 // the job's id, so a job shows the same curve every time it is read.
 Metrics metrics_at(const FineTune& job, int64_t step) {
-  if (step == 0) return {0, 0, 0, 0, is_text_family(job.script_type) ? std::optional<double>(0) : std::nullopt};
+  if (step == 0)
+    return {0, 0, 0, 0, is_text_family(job.script_type) ? std::optional<double>(0) : std::nullopt};
   double progress = static_cast<double>(step) / static_cast<double>(job.total_steps);
   Rng rng(hash_bytes(job.id) ^ mix64(static_cast<uint64_t>(step)), "fine-tune-metrics");
   double lr = job.training_params.value("learning_rate", 0.0001);
@@ -100,11 +108,14 @@ Metrics metrics_at(const FineTune& job, int64_t step) {
   m.learning_rate = rounded(lr * (1 - progress), 1e12);
   m.epoch = rounded(static_cast<double>(step) / static_cast<double>(job.steps_per_epoch), 1e4);
   m.grad_norm = rounded(0.4 + rng.unit(), 1e4);
-  if (is_text_family(job.script_type)) m.accuracy = rounded(0.45 + 0.5 * (1 - std::exp(-3 * progress)), 1e4);
+  if (is_text_family(job.script_type))
+    m.accuracy = rounded(0.45 + 0.5 * (1 - std::exp(-3 * progress)), 1e4);
   return m;
 }
 
-std::string model_name(const FineTune& job, int64_t step) { return job.name + "-step-" + std::to_string(step); }
+std::string model_name(const FineTune& job, int64_t step) {
+  return job.name + "-step-" + std::to_string(step);
+}
 std::string model_id(const FineTune& job, int64_t step) {
   return "oxen:" + job.repo_namespace + "/" + model_name(job, step);
 }
@@ -118,58 +129,65 @@ nlohmann::json render(const Services& s, World& world, const FineTune& job) {
   int64_t now = s.now();
   const HubUser* user = s.hub.user(job.created_by);
   bool trained_out = job.finished_ms && job.error.empty() && job.final_step == job.total_steps;
-  bool tokenized = job.started_ms || (job.tokenize_started_ms && now >= *job.tokenize_started_ms + job.tokenize_ms);
+  bool tokenized = job.started_ms ||
+                   (job.tokenize_started_ms && now >= *job.tokenize_started_ms + job.tokenize_ms);
   nlohmann::json deployed = nullptr;
   if (!job.deployments.empty()) {
     const auto& [step, d] = *job.deployments.rbegin();
-    deployed = {{"model_id", d.model_id}, {"step", step}, {"deployment_id", d.deployment_id},
+    deployed = {{"model_id", d.model_id},
+                {"step", step},
+                {"deployment_id", d.deployment_id},
                 {"deployment_status", deployment_status(world, d.model_id)}};
   }
   bool billing = job.started_ms.has_value();
-  return {{"id", job.id},
-          {"name", job.name},
-          {"display_name", job.display_name},
-          {"description", job.description},
-          {"status", job.status},
-          {"base_model", job.base_model},
-          {"script_type", job.script_type},
-          {"resource", {{"path", job.resource_path}, {"version", job.resource_version}}},
-          {"output_resource", trained_out ? nlohmann::json{{"path", "models/" + job.name + "/model.safetensors"},
-                                                           {"version", "models/" + job.name}}
-                                          : nlohmann::json(nullptr)},
-          {"training_params", job.training_params},
-          {"fine_tune_script",
-           {{"id", Rng(hash_bytes(job.script_type), "fine-tune-script").uuid()},
-            {"name", job.script_type},
-            {"display_name", job.script_type},
-            {"description", "Fine-tunes " + job.base_model + " (" + job.script_type + ")"},
-            {"script_type", job.script_type},
-            {"docker_image_name", "oxen/fine-tune-" + job.script_type}}},
-          {"use_lora", job.training_params.value("use_lora", true)},
-          {"gpu_count", 1},
-          {"gpu_model", "A10G"},
-          {"queue_position", job.status == "enqueued" ? nlohmann::json(1) : nlohmann::json(nullptr)},
-          {"credits_used", format_cost(credits_micros(job, now))},
-          {"rate_per_second", format_cost(job.cost_micros_per_second)},
-          {"last_credit_check", billing ? nlohmann::json(iso_time(job.finished_ms.value_or(now))) : nlohmann::json(nullptr)},
-          {"started_at", optional_time(job.started_ms)},
-          {"finished_at", optional_time(job.finished_ms)},
-          {"inserted_at", iso_time(job.created_ms)},
-          {"created_at", iso_time(job.created_ms)},
-          {"updated_at", iso_time(job.updated_ms)},
-          {"total_token_count", tokenized ? job.total_tokens : 0},
-          {"error", job.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.error)},
-          {"deployed_model", deployed},
-          {"created_by",
-           {{"id", Rng(hash_bytes(job.created_by), "user-id").uuid()},
-            {"username", job.created_by},
-            {"name", user ? nlohmann::json(user->name) : nlohmann::json(nullptr)},
-            {"image", nullptr}}},
-          {"repository_id", Rng(hash_bytes(job.repo_namespace + "/" + job.repo_name), "repository-id").uuid()},
-          {"is_public", job.is_public},
-          {"oxen_model_path", job.oxen_model_path},
-          {"current_step", current_step(job, now)},
-          {"total_steps", job.total_steps}};
+  return {
+      {"id", job.id},
+      {"name", job.name},
+      {"display_name", job.display_name},
+      {"description", job.description},
+      {"status", job.status},
+      {"base_model", job.base_model},
+      {"script_type", job.script_type},
+      {"resource", {{"path", job.resource_path}, {"version", job.resource_version}}},
+      {"output_resource",
+       trained_out ? nlohmann::json{{"path", "models/" + job.name + "/model.safetensors"},
+                                    {"version", "models/" + job.name}}
+                   : nlohmann::json(nullptr)},
+      {"training_params", job.training_params},
+      {"fine_tune_script",
+       {{"id", Rng(hash_bytes(job.script_type), "fine-tune-script").uuid()},
+        {"name", job.script_type},
+        {"display_name", job.script_type},
+        {"description", "Fine-tunes " + job.base_model + " (" + job.script_type + ")"},
+        {"script_type", job.script_type},
+        {"docker_image_name", "oxen/fine-tune-" + job.script_type}}},
+      {"use_lora", job.training_params.value("use_lora", true)},
+      {"gpu_count", 1},
+      {"gpu_model", "A10G"},
+      {"queue_position", job.status == "enqueued" ? nlohmann::json(1) : nlohmann::json(nullptr)},
+      {"credits_used", format_cost(credits_micros(job, now))},
+      {"rate_per_second", format_cost(job.cost_micros_per_second)},
+      {"last_credit_check",
+       billing ? nlohmann::json(iso_time(job.finished_ms.value_or(now))) : nlohmann::json(nullptr)},
+      {"started_at", optional_time(job.started_ms)},
+      {"finished_at", optional_time(job.finished_ms)},
+      {"inserted_at", iso_time(job.created_ms)},
+      {"created_at", iso_time(job.created_ms)},
+      {"updated_at", iso_time(job.updated_ms)},
+      {"total_token_count", tokenized ? job.total_tokens : 0},
+      {"error", job.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.error)},
+      {"deployed_model", deployed},
+      {"created_by",
+       {{"id", Rng(hash_bytes(job.created_by), "user-id").uuid()},
+        {"username", job.created_by},
+        {"name", user ? nlohmann::json(user->name) : nlohmann::json(nullptr)},
+        {"image", nullptr}}},
+      {"repository_id",
+       Rng(hash_bytes(job.repo_namespace + "/" + job.repo_name), "repository-id").uuid()},
+      {"is_public", job.is_public},
+      {"oxen_model_path", job.oxen_model_path},
+      {"current_step", current_step(job, now)},
+      {"total_steps", job.total_steps}};
 }
 
 nlohmann::json envelope(nlohmann::json body) {
@@ -206,7 +224,8 @@ FineTune change_job(const Services& s, Context& ctx, const std::function<void(Fi
     if (!job) throw ApiError("fine_tune_not_found", {{"id", ctx.param("id")}});
     return *job;
   } catch (const FineTuneStore::Refused& r) {
-    throw ApiError("fine_tune_action_refused", {{"id", ctx.param("id")}, {"action", r.action}, {"status", r.status}});
+    throw ApiError("fine_tune_action_refused",
+                   {{"id", ctx.param("id")}, {"action", r.action}, {"status", r.status}});
   }
 }
 
@@ -217,26 +236,31 @@ std::vector<std::string> column_keys(const std::string& script_type) {
   if (script_type == "text_generation") return {"question_column", "answer_column"};
   if (script_type == "text_chat_messages") return {"messages_column"};
   if (script_type == "image_to_text") return {"question_column", "answer_column", "image_columns"};
-  if (script_type == "image_editing") return {"image_column", "caption_column", "control_image_column"};
-  if (script_type == "multi_image_editing") return {"image_column", "caption_column", "control_image_columns"};
-  if (script_type == "text_to_video" || script_type == "image_to_video") return {"image_column", "video_column", "caption_column"};
+  if (script_type == "image_editing")
+    return {"image_column", "caption_column", "control_image_column"};
+  if (script_type == "multi_image_editing")
+    return {"image_column", "caption_column", "control_image_columns"};
+  if (script_type == "text_to_video" || script_type == "image_to_video")
+    return {"image_column", "video_column", "caption_column"};
   return {"image_column", "caption_column"};
 }
 
-void check_columns(const nlohmann::json& params, const std::string& script_type, const std::string& resource,
-                   const DataFile& file) {
+void check_columns(const nlohmann::json& params, const std::string& script_type,
+                   const std::string& resource, const DataFile& file) {
   std::string all;
   for (const auto& c : file.columns) all += (all.empty() ? "" : ", ") + c;
   auto check = [&](const std::string& pointer, const std::string& column) {
     if (std::find(file.columns.begin(), file.columns.end(), column) == file.columns.end())
-      throw ApiError("fine_tune_column_not_found",
-                     {{"pointer", pointer}, {"column", column}, {"resource", resource}, {"columns", all}});
+      throw ApiError(
+          "fine_tune_column_not_found",
+          {{"pointer", pointer}, {"column", column}, {"resource", resource}, {"columns", all}});
   };
   for (const auto& key : column_keys(script_type)) {
     if (!params.contains(key)) continue;
     const std::string pointer = "/training_params/" + key;
     if (params[key].is_array())
-      for (size_t i = 0; i < params[key].size(); ++i) check(pointer + "/" + std::to_string(i), params[key][i]);
+      for (size_t i = 0; i < params[key].size(); ++i)
+        check(pointer + "/" + std::to_string(i), params[key][i]);
     else
       check(pointer, params[key]);
   }
@@ -246,10 +270,19 @@ void check_columns(const nlohmann::json& params, const std::string& script_type,
 nlohmann::json with_defaults(nlohmann::json params, const std::string& script_type) {
   nlohmann::json defaults;
   if (is_text_family(script_type)) {
-    defaults = {{"epochs", 1},          {"batch_size", 1},       {"grad_accum", 1},        {"learning_rate", 0.0001},
-                {"lora_rank", 16},      {"lora_alpha", 16},      {"use_lora", true},       {"logging_steps", 10},
-                {"save_steps_ratio", 0.25}, {"save_strategy", "epoch"}, {"enable_thinking", false},
-                {"neftune_noise_alpha", 0}, {"seq_length", script_type == "image_to_text" ? 4096 : 1024}};
+    defaults = {{"epochs", 1},
+                {"batch_size", 1},
+                {"grad_accum", 1},
+                {"learning_rate", 0.0001},
+                {"lora_rank", 16},
+                {"lora_alpha", 16},
+                {"use_lora", true},
+                {"logging_steps", 10},
+                {"save_steps_ratio", 0.25},
+                {"save_strategy", "epoch"},
+                {"enable_thinking", false},
+                {"neftune_noise_alpha", 0},
+                {"seq_length", script_type == "image_to_text" ? 4096 : 1024}};
   } else {
     bool editing = script_type == "image_editing" || script_type == "multi_image_editing";
     defaults = {{"steps", script_type == "image_generation" ? 2000 : 3000},
@@ -279,7 +312,8 @@ void plan(FineTune& job, const DataFile& file) {
     job.total_steps = job.steps_per_epoch * p["epochs"].get<int64_t>();
     job.save_every = p["save_strategy"] == "epoch"
                          ? job.steps_per_epoch
-                         : std::max<int64_t>(1, std::llround(job.total_steps * p["save_steps_ratio"].get<double>()));
+                         : std::max<int64_t>(1, std::llround(job.total_steps *
+                                                             p["save_steps_ratio"].get<double>()));
     job.log_every = p["logging_steps"];
   } else {
     job.total_steps = p["steps"];
@@ -294,12 +328,15 @@ void plan(FineTune& job, const DataFile& file) {
 Response create(const Services& s, Context& ctx) {
   const Repository& repo = require_repo(s, ctx);
   const auto& body = ctx.body;
-  const std::string resource = body["resource"], script_type = body["script_type"], base = body["base_model"];
+  const std::string resource = body["resource"], script_type = body["script_type"],
+                    base = body["base_model"];
   auto file = repo.files.find(resource);
   if (file == repo.files.end())
-    throw ApiError("fine_tune_resource_not_found", {{"resource", resource}, {"repo", repo.ns + "/" + repo.name}});
+    throw ApiError("fine_tune_resource_not_found",
+                   {{"resource", resource}, {"repo", repo.ns + "/" + repo.name}});
   auto model = ctx.world.registry.find(base);
-  if (!model || model->value("model_type", "base") != "base") throw ApiError("fine_tune_base_model_unknown", {{"id", base}});
+  if (!model || model->value("model_type", "base") != "base")
+    throw ApiError("fine_tune_base_model_unknown", {{"id", base}});
   const auto& ft = model->value("fine_tuning", nlohmann::json());
   std::vector<std::string> actions;
   if (ft.is_object() && ft.contains("actions") && ft["actions"].is_array())
@@ -308,8 +345,9 @@ Response create(const Services& s, Context& ctx) {
   if (std::find(actions.begin(), actions.end(), script_type) == actions.end()) {
     std::string list;
     for (const auto& a : actions) list += (list.empty() ? "" : ", ") + a;
-    throw ApiError("fine_tune_base_model_unsupported",
-                   {{"id", base}, {"script_type", script_type}, {"actions", list.empty() ? "none" : list}});
+    throw ApiError(
+        "fine_tune_base_model_unsupported",
+        {{"id", base}, {"script_type", script_type}, {"actions", list.empty() ? "none" : list}});
   }
   check_columns(body["training_params"], script_type, resource, file->second);
 
@@ -346,22 +384,28 @@ Response create(const Services& s, Context& ctx) {
 
 // ---- Lists ----
 
-Response list(const Services& s, Context& ctx, const std::function<bool(const FineTune&)>& in_scope) {
-  static const char* const kStatusNames[] = {"created", "tokenizing", "enqueued", "running",
+Response list(const Services& s, Context& ctx,
+              const std::function<bool(const FineTune&)>& in_scope) {
+  static const char* const kStatusNames[] = {"created",   "tokenizing", "enqueued", "running",
                                              "completed", "stopped",    "errored",  "deployed"};
   size_t page = page_param(ctx, "page", 1, SIZE_MAX);
   size_t page_size = page_param(ctx, "page_size", kDefaultPageSize, kMaxPageSize);
-  auto status = enum_param(ctx, "status", {kStatusNames[0], kStatusNames[1], kStatusNames[2], kStatusNames[3],
-                                           kStatusNames[4], kStatusNames[5], kStatusNames[6], kStatusNames[7]});
+  auto status = enum_param(ctx, "status",
+                           {kStatusNames[0], kStatusNames[1], kStatusNames[2], kStatusNames[3],
+                            kStatusNames[4], kStatusNames[5], kStatusNames[6], kStatusNames[7]});
   auto sort = enum_param(ctx, "sort", {"newest", "oldest"}).value_or("newest");
   auto search = ctx.request.query_param("search");
   auto created_by = ctx.request.query_param("created_by");
   std::string needle = search ? ascii_lower(*search) : "";
-  auto found = [&](const std::string& text) { return ascii_lower(text).find(needle) != std::string::npos; };
+  auto found = [&](const std::string& text) {
+    return ascii_lower(text).find(needle) != std::string::npos;
+  };
 
   std::vector<FineTune> rows;
   for (auto& job : ctx.world.fine_tunes.all(s.now())) {
-    if (!in_scope(job) || (status && job.status != *status) || (created_by && job.created_by != *created_by)) continue;
+    if (!in_scope(job) || (status && job.status != *status) ||
+        (created_by && job.created_by != *created_by))
+      continue;
     std::string display = job.display_name.is_string() ? job.display_name.get<std::string>() : "";
     if (search && !found(job.name) && !found(display) && !found(job.base_model) &&
         !found(job.repo_namespace + "/" + job.repo_name))
@@ -369,10 +413,14 @@ Response list(const Services& s, Context& ctx, const std::function<bool(const Fi
     rows.push_back(std::move(job));
   }
   // Stored in creation order; ties (same millisecond) keep it.
-  if (sort == "newest") std::stable_sort(rows.begin(), rows.end(), [](const FineTune& a, const FineTune& b) {
+  if (sort == "newest")
+    std::stable_sort(rows.begin(), rows.end(), [](const FineTune& a, const FineTune& b) {
       return a.created_ms > b.created_ms;
     });
-  else std::stable_sort(rows.begin(), rows.end(), [](const FineTune& a, const FineTune& b) { return a.created_ms < b.created_ms; });
+  else
+    std::stable_sort(rows.begin(), rows.end(), [](const FineTune& a, const FineTune& b) {
+      return a.created_ms < b.created_ms;
+    });
   auto out = nlohmann::json::array();
   for (size_t i = (page - 1) * page_size; i < rows.size() && out.size() < page_size; ++i)
     out.push_back(render(s, ctx.world, rows[i]));
@@ -403,7 +451,8 @@ nlohmann::json render_checkpoint(const FineTune& job, World& world, int64_t step
             {"learning_rate", m.learning_rate},
             {"epoch", m.epoch},
             {"grad_norm", m.grad_norm},
-            {"mean_token_accuracy", m.accuracy ? nlohmann::json(*m.accuracy) : nlohmann::json(nullptr)}}},
+            {"mean_token_accuracy",
+             m.accuracy ? nlohmann::json(*m.accuracy) : nlohmann::json(nullptr)}}},
           {"inference_samples", nlohmann::json::array()},
           {"model_name", model_name(job, step)},
           {"model_id", model},
@@ -430,7 +479,8 @@ Response logs(const Services& s, Context& ctx) {
 Response checkpoints(const Services& s, Context& ctx) {
   FineTune job = require_job(s, ctx);
   auto list = nlohmann::json::array();
-  for (int64_t step : checkpoint_steps(job, s.now())) list.push_back(render_checkpoint(job, ctx.world, step));
+  for (int64_t step : checkpoint_steps(job, s.now()))
+    list.push_back(render_checkpoint(job, ctx.world, step));
   return Response::json(envelope({{"fine_tune_id", job.id},
                                   {"branch", "models/" + job.name},
                                   {"total_checkpoints", list.size()},
@@ -452,37 +502,40 @@ Serving serving_for(const std::string& script_type) {
   return {"/images/edit", {"text", "image"}, {"image"}};  // image_editing, multi_image_editing
 }
 
-nlohmann::json deployed_model(const FineTune& job, int64_t step, const nlohmann::json& base, int64_t now) {
+nlohmann::json deployed_model(const FineTune& job, int64_t step, const nlohmann::json& base,
+                              int64_t now) {
   Serving serving = serving_for(job.script_type);
   double rate = static_cast<double>(job.cost_micros_per_second) / 1e6;
-  return {{"id", model_id(job, step)},
-          {"object", "model"},
-          {"created", now / 1000},
-          {"owned_by", job.repo_namespace},
-          {"display_name", model_name(job, step)},
-          {"description", "Fine-tuned from " + job.base_model + " (" + job.script_type + ") on " + job.repo_namespace +
-                              "/" + job.repo_name + "/" + job.resource_version + "/" + job.resource_path + ", step " +
-                              std::to_string(step) + "."},
-          {"summary", "Fine-tuned " + job.base_model},
-          {"model_type", "custom"},
-          {"endpoint", serving.endpoint},
-          {"capabilities", {{"input", serving.input}, {"output", serving.output}}},
-          {"pricing", {{"method", "time"}, {"cost_per_second", rate}}},
-          {"fine_tuning", nullptr},
-          {"deployments", {{{"status", "inactive"}}}},
-          {"developer", nullptr},
-          {"source_model", job.base_model},
-          {"image_url", nullptr},
-          {"released_at", nullptr},
-          // A LoRA takes the requests its base model takes.
-          {"request_schema", base.value("request_schema", nlohmann::json())}};
+  return {
+      {"id", model_id(job, step)},
+      {"object", "model"},
+      {"created", now / 1000},
+      {"owned_by", job.repo_namespace},
+      {"display_name", model_name(job, step)},
+      {"description", "Fine-tuned from " + job.base_model + " (" + job.script_type + ") on " +
+                          job.repo_namespace + "/" + job.repo_name + "/" + job.resource_version +
+                          "/" + job.resource_path + ", step " + std::to_string(step) + "."},
+      {"summary", "Fine-tuned " + job.base_model},
+      {"model_type", "custom"},
+      {"endpoint", serving.endpoint},
+      {"capabilities", {{"input", serving.input}, {"output", serving.output}}},
+      {"pricing", {{"method", "time"}, {"cost_per_second", rate}}},
+      {"fine_tuning", nullptr},
+      {"deployments", {{{"status", "inactive"}}}},
+      {"developer", nullptr},
+      {"source_model", job.base_model},
+      {"image_url", nullptr},
+      {"released_at", nullptr},
+      // A LoRA takes the requests its base model takes.
+      {"request_schema", base.value("request_schema", nlohmann::json())}};
 }
 
 Response deploy(const Services& s, Context& ctx) {
   const std::string& step_text = ctx.param("step");
   int64_t step = 0;
-  bool numeric = !step_text.empty() && step_text.size() < 12 &&
-                 std::all_of(step_text.begin(), step_text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool numeric =
+      !step_text.empty() && step_text.size() < 12 &&
+      std::all_of(step_text.begin(), step_text.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!numeric) throw invalid_params("step: must be a checkpoint's step number");
   step = std::stoll(step_text);
   auto retry = enum_param(ctx, "retry", {"true", "false"}).value_or("false") == "true";
@@ -490,7 +543,8 @@ Response deploy(const Services& s, Context& ctx) {
 
   FineTune job = require_job(s, ctx);
   auto steps = checkpoint_steps(job, s.now());
-  if (steps.empty()) throw ApiError("fine_tune_no_checkpoint", {{"id", job.id}, {"status", job.status}});
+  if (steps.empty())
+    throw ApiError("fine_tune_no_checkpoint", {{"id", job.id}, {"status", job.status}});
   if (std::find(steps.begin(), steps.end(), step) == steps.end()) {
     std::string list;
     for (int64_t st : steps) list += (list.empty() ? "" : ", ") + std::to_string(st);
@@ -499,7 +553,8 @@ Response deploy(const Services& s, Context& ctx) {
   World& world = ctx.world;
   CheckpointDeployment deployment;
   auto existing = job.deployments.find(step);
-  bool reuse = existing != job.deployments.end() && !retry && world.registry.find(existing->second.model_id);
+  bool reuse =
+      existing != job.deployments.end() && !retry && world.registry.find(existing->second.model_id);
   if (reuse) deployment = existing->second;
   job = change_job(s, ctx, [&](FineTune& j) { world.fine_tunes.move(j, "deploy", s.now()); });
   if (!reuse) {
@@ -530,11 +585,14 @@ void add_fine_tune_routes(Router& router, const Clock& clock, const Fixtures& fi
   const std::string prefix = "OxenApiWeb.Controllers.FineTuneController.";
 
   router.bind(prefix + "create", [s](Context& ctx) { return create(*s, ctx); });
-  router.bind(prefix + "show", [s](Context& ctx) { return job_response(*s, ctx.world, require_job(*s, ctx)); });
+  router.bind(prefix + "show",
+              [s](Context& ctx) { return job_response(*s, ctx.world, require_job(*s, ctx)); });
 
   router.bind(prefix + "index", [s](Context& ctx) {
     const Repository& repo = require_repo(*s, ctx);
-    return list(*s, ctx, [&](const FineTune& j) { return j.repo_namespace == repo.ns && j.repo_name == repo.name; });
+    return list(*s, ctx, [&](const FineTune& j) {
+      return j.repo_namespace == repo.ns && j.repo_name == repo.name;
+    });
   });
   router.bind(prefix + "list_for_org", [s](Context& ctx) {
     const std::string& org = ctx.param("name");
@@ -578,7 +636,8 @@ void add_fine_tune_routes(Router& router, const Clock& clock, const Fixtures& fi
 
   auto action = [s](const char* name) {
     return [s, name](Context& ctx) {
-      auto job = change_job(*s, ctx, [&](FineTune& j) { ctx.world.fine_tunes.move(j, name, s->now()); });
+      auto job =
+          change_job(*s, ctx, [&](FineTune& j) { ctx.world.fine_tunes.move(j, name, s->now()); });
       return job_response(*s, ctx.world, job);
     };
   };
@@ -586,24 +645,28 @@ void add_fine_tune_routes(Router& router, const Clock& clock, const Fixtures& fi
   router.bind(prefix + "run", action("run"));
   router.bind(prefix + "stop", action("stop"));
 
-  router.bind(prefix + "get_train_status",
-              [s](Context& ctx) { return train_status(*s, ctx.world, require_job(*s, ctx), false); });
+  router.bind(prefix + "get_train_status", [s](Context& ctx) {
+    return train_status(*s, ctx.world, require_job(*s, ctx), false);
+  });
   router.bind(prefix + "update_train_status", [s](Context& ctx) {
     const std::string& to = ctx.param("new_status");
     if (ctx.body.contains("new_status") && ctx.body["new_status"] != to)
       throw invalid_params("/new_status: must repeat the path's status '" + to + "' when given");
     if (!ctx.world.fine_tunes.machine().is_state(to)) {
       std::string all;
-      for (const auto& st : ctx.world.fine_tunes.machine().states()) all += (all.empty() ? "" : ", ") + st;
+      for (const auto& st : ctx.world.fine_tunes.machine().states())
+        all += (all.empty() ? "" : ", ") + st;
       throw invalid_params("new_status: must be one of " + all);
     }
-    auto job = change_job(*s, ctx, [&](FineTune& j) { ctx.world.fine_tunes.report(j, to, s->now()); });
+    auto job =
+        change_job(*s, ctx, [&](FineTune& j) { ctx.world.fine_tunes.report(j, to, s->now()); });
     return train_status(*s, ctx.world, job, true);
   });
 
   router.bind(prefix + "logs", [s](Context& ctx) { return logs(*s, ctx); });
   router.bind(prefix + "checkpoints", [s](Context& ctx) { return checkpoints(*s, ctx); });
-  router.bind(prefix + "create_checkpoint_deployment", [s](Context& ctx) { return deploy(*s, ctx); });
+  router.bind(prefix + "create_checkpoint_deployment",
+              [s](Context& ctx) { return deploy(*s, ctx); });
 }
 
 }  // namespace oxen::mock

@@ -4,12 +4,14 @@ namespace oxen::mock {
 
 Hub::Hub(const nlohmann::json& fixture) : default_user_(fixture.at("default_user")) {
   for (const auto& u : fixture.at("users"))
-    users_[u.at("username")] = HubUser{u.at("username"), u.at("name"), u.at("orgs").get<std::set<std::string>>()};
+    users_[u.at("username")] =
+        HubUser{u.at("username"), u.at("name"), u.at("orgs").get<std::set<std::string>>()};
   orgs_ = fixture.at("orgs").get<std::set<std::string>>();
   for (const auto& r : fixture.at("repositories")) {
     Repository repo{r.at("namespace"), r.at("name"), {}};
     for (const auto& [path, file] : r.at("files").items())
-      repo.files[path] = DataFile{file.at("columns").get<std::vector<std::string>>(), file.at("rows")};
+      repo.files[path] =
+          DataFile{file.at("columns").get<std::vector<std::string>>(), file.at("rows")};
     repos_[repo.ns + "/" + repo.name] = std::move(repo);
   }
   const auto& t = fixture.at("training");

@@ -42,7 +42,9 @@ class Hub {
   // A repository the caller may use: in their own namespace or one of their organizations'.
   // Others are reported as missing, like unknown ones.
   const Repository* repository(const std::string& ns, const std::string& name) const;
-  bool can_access(const std::string& ns) const { return ns == default_user_ || me().orgs.count(ns); }
+  bool can_access(const std::string& ns) const {
+    return ns == default_user_ || me().orgs.count(ns);
+  }
   const TrainingTiming& timing() const { return timing_; }
 
  private:

@@ -18,14 +18,15 @@ using oxen::test::TestServer;
 
 namespace {
 
-json call(httplib::Client& c, const std::string& method, const std::string& path, int expected = 200,
-          const json& body = nullptr, const httplib::Headers& headers = {}) {
+json call(httplib::Client& c, const std::string& method, const std::string& path,
+          int expected = 200, const json& body = nullptr, const httplib::Headers& headers = {}) {
   std::string text = body.is_null() ? "" : body.dump();
-  httplib::Result res = method == "GET"     ? c.Get(path.c_str(), headers)
-                        : method == "POST"  ? c.Post(path.c_str(), headers, text, "application/json")
-                        : method == "PUT"   ? c.Put(path.c_str(), headers, text, "application/json")
-                        : method == "PATCH" ? c.Patch(path.c_str(), headers, text, "application/json")
-                                            : c.Delete(path.c_str(), headers);
+  httplib::Result res = method == "GET"    ? c.Get(path.c_str(), headers)
+                        : method == "POST" ? c.Post(path.c_str(), headers, text, "application/json")
+                        : method == "PUT"  ? c.Put(path.c_str(), headers, text, "application/json")
+                        : method == "PATCH"
+                            ? c.Patch(path.c_str(), headers, text, "application/json")
+                            : c.Delete(path.c_str(), headers);
   REQUIRE(res);
   INFO(method << " " << path << " -> " << res->status << " " << res->body);
   CHECK(res->status == expected);
@@ -36,15 +37,16 @@ const std::string kRepo = "/api/repos/ox/chatbot/fine_tunes";
 
 // A text fine-tune of 400 steps (400 rows, batch 1) saving every 100 steps.
 json text_request() {
-  return {{"resource", "main/train.parquet"},
-          {"base_model", "Qwen/Qwen3-0.6B"},
-          {"script_type", "text_generation"},
-          {"training_params",
-           {{"question_column", "prompt"}, {"answer_column", "response"}, {"save_strategy", "steps"}}}};
+  return {
+      {"resource", "main/train.parquet"},
+      {"base_model", "Qwen/Qwen3-0.6B"},
+      {"script_type", "text_generation"},
+      {"training_params",
+       {{"question_column", "prompt"}, {"answer_column", "response"}, {"save_strategy", "steps"}}}};
 }
 
-json create(httplib::Client& c, const json& request = text_request(), const std::string& repo = kRepo,
-            const httplib::Headers& headers = {}) {
+json create(httplib::Client& c, const json& request = text_request(),
+            const std::string& repo = kRepo, const httplib::Headers& headers = {}) {
   auto created = call(c, "POST", repo, 201, request, headers);
   CHECK_SCHEMA("fine_tune_response", created);
   return created["fine_tune"];
@@ -79,7 +81,9 @@ void check_error(const json& body, const std::string& type, const std::string& p
 
 }  // namespace
 
-TEST_CASE("fine-tune lifecycle: create, run, checkpoints on the clock, deploy, call, deactivate, delete") {
+TEST_CASE(
+    "fine-tune lifecycle: create, run, checkpoints on the clock, deploy, call, deactivate, "
+    "delete") {
   TestServer server;
   auto c = server.client();
   auto& clock = server.app().clock();
@@ -111,7 +115,11 @@ TEST_CASE("fine-tune lifecycle: create, run, checkpoints on the clock, deploy, c
   auto logs = call(c, "GET", kRepo + "/" + id + "/logs");
   CHECK_SCHEMA("fine_tune_logs", logs);
   REQUIRE(logs["logs"].size() == 11);  // steps 0, 10, ..., 100
-  CHECK(logs["logs"][0] == json{{"step", 0}, {"loss", 0}, {"learning_rate", 0}, {"epoch", 0}, {"timestamp", logs["logs"][0]["timestamp"]}});
+  CHECK(logs["logs"][0] == json{{"step", 0},
+                                {"loss", 0},
+                                {"learning_rate", 0},
+                                {"epoch", 0},
+                                {"timestamp", logs["logs"][0]["timestamp"]}});
   CHECK(logs["logs"][10]["step"] == 100);
   CHECK(logs["logs"][10]["loss"].get<double>() < logs["logs"][1]["loss"].get<double>());
 
@@ -133,9 +141,10 @@ TEST_CASE("fine-tune lifecycle: create, run, checkpoints on the clock, deploy, c
   CHECK(list["checkpoints"][3]["model_id"].is_null());
   CHECK(list["checkpoints"][3]["metrics"]["mean_token_accuracy"].is_number());
 
-  check_error(call(c, "POST", kRepo + "/" + id + "/checkpoints/150/deploy", 404), "resource_not_found",
-              "Fine-tune " + id + " has no checkpoint at step 150");
-  auto deployed = call(c, "POST", kRepo + "/" + id + "/checkpoints/400/deploy", 200, {{"deployment_type", "normal"}});
+  check_error(call(c, "POST", kRepo + "/" + id + "/checkpoints/150/deploy", 404),
+              "resource_not_found", "Fine-tune " + id + " has no checkpoint at step 150");
+  auto deployed = call(c, "POST", kRepo + "/" + id + "/checkpoints/400/deploy", 200,
+                       {{"deployment_type", "normal"}});
   CHECK_SCHEMA("checkpoint_deployment_response", deployed);
   const std::string model = "oxen:ox/" + name + "-step-400";
   CHECK(deployed["model"]["id"] == model);
@@ -186,11 +195,13 @@ TEST_CASE("fine-tune lifecycle: create, run, checkpoints on the clock, deploy, c
   CHECK_SCHEMA("fine_tune_response", removed);
   CHECK(removed["fine_tune"]["id"] == id);
   call(c, "GET", "/api/ai/models/oxen:ox/" + name + "-step-300", 404);
-  check_error(call(c, "GET", kRepo + "/" + id, 404), "resource_not_found", "Fine-tune not found: " + id);
+  check_error(call(c, "GET", kRepo + "/" + id, 404), "resource_not_found",
+              "Fine-tune not found: " + id);
   check_no_response_findings(server);
 }
 
-TEST_CASE("the fine-tune state table is enforced: illegal actions and train-status moves are refused") {
+TEST_CASE(
+    "the fine-tune state table is enforced: illegal actions and train-status moves are refused") {
   TestServer server;
   auto c = server.client();
   const std::string id = create(c)["id"];
@@ -213,13 +224,14 @@ TEST_CASE("the fine-tune state table is enforced: illegal actions and train-stat
   CHECK(status["train_status"] == "tokenizing");
   check_error(call(c, "PUT", at + "/train_status/completed", 409), "invalid_state",
               "Cannot report completed fine-tune " + id + " while its status is tokenizing.");
-  check_error(call(c, "PUT", at + "/train_status/bogus", 400), "invalid_params", "new_status: must be one of");
+  check_error(call(c, "PUT", at + "/train_status/bogus", 400), "invalid_params",
+              "new_status: must be one of");
 
   CHECK(call(c, "POST", at + "/actions/run")["fine_tune"]["status"] == "enqueued");
   call(c, "POST", at + "/actions/run", 409);
   // The trainer's channel: it reports running, the mock's plan follows it.
-  check_error(call(c, "PUT", at + "/train_status/running", 400, {{"new_status", "completed"}}), "invalid_params",
-              "/new_status: must repeat");
+  check_error(call(c, "PUT", at + "/train_status/running", 400, {{"new_status", "completed"}}),
+              "invalid_params", "/new_status: must repeat");
   auto reported = call(c, "PUT", at + "/train_status/running");
   CHECK_SCHEMA("fine_tune_train_status", reported);
   CHECK(reported["fine_tune"]["status"] == "running");
@@ -239,7 +251,9 @@ TEST_CASE("the fine-tune state table is enforced: illegal actions and train-stat
   check_no_response_findings(server);
 }
 
-TEST_CASE("a run set to fail at step K ends errored there, with its error and the checkpoints before it") {
+TEST_CASE(
+    "a run set to fail at step K ends errored there, with its error and the checkpoints before "
+    "it") {
   TestServer server;
   auto c = server.client();
   json request = text_request();
@@ -250,7 +264,8 @@ TEST_CASE("a run set to fail at step K ends errored there, with its error and th
   auto ft = job(c, id);
   CHECK(ft["status"] == "errored");
   CHECK(ft["current_step"] == 250);
-  CHECK(ft["error"] == "Training failed at step 250: CUDA out of memory. Try a smaller batch_size or seq_length.");
+  CHECK(ft["error"] ==
+        "Training failed at step 250: CUDA out of memory. Try a smaller batch_size or seq_length.");
   CHECK(ft["output_resource"].is_null());
   CHECK(steps_of(checkpoints(c, id)) == std::vector<int64_t>{100, 200});
   CHECK(ft["credits_used"] == "0.2");  // 500 s at 0.0004
@@ -264,7 +279,8 @@ TEST_CASE("an image fine-tune deploys as an /images/generate model that generate
   json request = {{"resource", "main/images.parquet"},
                   {"base_model", "Qwen/Qwen-Image"},
                   {"script_type", "image_generation"},
-                  {"training_params", {{"image_column", "image"}, {"caption_column", "caption"}, {"steps", 400}}}};
+                  {"training_params",
+                   {{"image_column", "image"}, {"caption_column", "caption"}, {"steps", 400}}}};
   auto ft = create(c, request, repo);
   CHECK(ft["training_params"]["sample_every"] == 200);
   CHECK(ft["training_params"]["timestep_type"] == "sigmoid");
@@ -278,7 +294,8 @@ TEST_CASE("an image fine-tune deploys as an /images/generate model that generate
   CHECK(deployed["model"]["owned_by"] == "acme");
   CHECK(deployed["model"]["source_model"] == "Qwen/Qwen-Image");
   server.app().clock().advance(2000);
-  auto image = call(c, "POST", "/api/ai/images/generate", 200, {{"model", model}, {"prompt", "a red chair"}});
+  auto image = call(c, "POST", "/api/ai/images/generate", 200,
+                    {{"model", model}, {"prompt", "a red chair"}});
   CHECK_SCHEMA("image_generate_response", image);
   check_no_response_findings(server);
 }
@@ -288,15 +305,16 @@ TEST_CASE("create refuses bad input with the documented bodies and stores nothin
   auto c = server.client();
 
   SUBCASE("unknown repository, or one the caller may not use") {
-    check_error(call(c, "POST", "/api/repos/ox/nope/fine_tunes", 404, text_request()), "resource_not_found",
-                "Repository not found: ox/nope");
+    check_error(call(c, "POST", "/api/repos/ox/nope/fine_tunes", 404, text_request()),
+                "resource_not_found", "Repository not found: ox/nope");
     check_error(call(c, "GET", "/api/repos/bessie/diary/fine_tunes", 404), "resource_not_found",
                 "Repository not found: bessie/diary");
   }
   SUBCASE("unknown resource") {
     json r = text_request();
     r["resource"] = "main/missing.parquet";
-    check_error(call(c, "POST", kRepo, 400, r), "invalid_params", "/resource: file 'main/missing.parquet' not found");
+    check_error(call(c, "POST", kRepo, 400, r), "invalid_params",
+                "/resource: file 'main/missing.parquet' not found");
   }
   SUBCASE("unknown base model, or a custom one") {
     json r = text_request();
@@ -309,14 +327,17 @@ TEST_CASE("create refuses bad input with the documented bodies and stores nothin
     json r = text_request();
     r["base_model"] = "Qwen/Qwen-Image";
     auto body = call(c, "POST", kRepo, 400, r);
-    check_error(body, "invalid_params", "/script_type: base model 'Qwen/Qwen-Image' cannot be fine-tuned with 'text_generation'");
+    check_error(
+        body, "invalid_params",
+        "/script_type: base model 'Qwen/Qwen-Image' cannot be fine-tuned with 'text_generation'");
     CHECK(body["error"]["title"] == "Invalid fine-tune parameters");
   }
   SUBCASE("a column the file does not have (names are case-sensitive)") {
     json r = text_request();
     r["training_params"]["question_column"] = "Prompt";
     check_error(call(c, "POST", kRepo, 400, r), "invalid_params",
-                "/training_params/question_column: column 'Prompt' not found in main/train.parquet (columns: prompt, response)");
+                "/training_params/question_column: column 'Prompt' not found in main/train.parquet "
+                "(columns: prompt, response)");
   }
   SUBCASE("a script_type's required column key missing, or an unknown script_type") {
     json r = text_request();
@@ -333,7 +354,8 @@ TEST_CASE("create refuses bad input with the documented bodies and stores nothin
   check_no_response_findings(server);
 }
 
-TEST_CASE("fine-tune lists: per repository, organization, user and accessible, with filters and pages") {
+TEST_CASE(
+    "fine-tune lists: per repository, organization, user and accessible, with filters and pages") {
   TestServer server;
   auto c = server.client();
   auto& clock = server.app().clock();
@@ -374,17 +396,25 @@ TEST_CASE("fine-tune lists: per repository, organization, user and accessible, w
   CHECK(page["total_pages"] == 2);
   CHECK(page["total_entries"] == 4);
 
-  check_error(call(c, "GET", "/api/orgs/globex/fine_tunes", 401), "unauthenticated", "Not authenticated or not a member of globex");
-  check_error(call(c, "GET", "/api/orgs/initech/fine_tunes", 404), "resource_not_found", "Organization not found: initech");
-  check_error(call(c, "GET", "/api/users/bessie/fine_tunes", 401), "unauthenticated", "Not authenticated or not authorized");
-  check_error(call(c, "GET", "/api/users/nobody/fine_tunes", 404), "resource_not_found", "User not found: nobody");
-  check_error(call(c, "GET", kRepo + "?sort=best", 400), "invalid_params", "sort: must be one of newest, oldest");
+  check_error(call(c, "GET", "/api/orgs/globex/fine_tunes", 401), "unauthenticated",
+              "Not authenticated or not a member of globex");
+  check_error(call(c, "GET", "/api/orgs/initech/fine_tunes", 404), "resource_not_found",
+              "Organization not found: initech");
+  check_error(call(c, "GET", "/api/users/bessie/fine_tunes", 401), "unauthenticated",
+              "Not authenticated or not authorized");
+  check_error(call(c, "GET", "/api/users/nobody/fine_tunes", 404), "resource_not_found",
+              "User not found: nobody");
+  check_error(call(c, "GET", kRepo + "?sort=best", 400), "invalid_params",
+              "sort: must be one of newest, oldest");
   check_error(call(c, "GET", kRepo + "?page_size=101", 400), "invalid_params", "page_size:");
-  CHECK(call(c, "GET", "/api/user/fine_tunes", 401, nullptr, {{"Authorization", ""}}).contains("error"));
+  CHECK(call(c, "GET", "/api/user/fine_tunes", 401, nullptr, {{"Authorization", ""}})
+            .contains("error"));
   check_no_response_findings(server);
 }
 
-TEST_CASE("fine-tunes belong to their namespace, come back the same after a reset, and faults reach them") {
+TEST_CASE(
+    "fine-tunes belong to their namespace, come back the same after a reset, and faults reach "
+    "them") {
   TestServer server;
   auto c = server.client();
   const httplib::Headers other = {{"X-Mock-Namespace", "suite-b"}};
@@ -400,14 +430,16 @@ TEST_CASE("fine-tunes belong to their namespace, come back the same after a rese
   CHECK(again["id"] == first["id"]);  // ids and names come from the seed
   CHECK(again["name"] == first["name"]);
 
-  json rule = {{"match", {{"path", "/api/repos/ox/chatbot/fine_tunes"}}}, {"action", {{"status", 503}}}};
+  json rule = {{"match", {{"path", "/api/repos/ox/chatbot/fine_tunes"}}},
+               {"action", {{"status", 503}}}};
   REQUIRE(admin.Post("/__admin/faults", rule.dump(), "application/json")->status == 201);
   call(c, "POST", kRepo, 503, text_request());
   check_no_response_findings(server);
 }
 
 TEST_CASE("--state-file keeps fine-tunes, their plans and deployed checkpoints across a restart") {
-  auto path = std::filesystem::temp_directory_path() / ("oxen-mock-" + std::to_string(::getpid()) + "-ft.json");
+  auto path = std::filesystem::temp_directory_path() /
+              ("oxen-mock-" + std::to_string(::getpid()) + "-ft.json");
   std::filesystem::remove(path);
   auto connect = [](const oxen::test::MockProcess& p) {
     httplib::Client c("127.0.0.1", p.port());
@@ -417,7 +449,9 @@ TEST_CASE("--state-file keeps fine-tunes, their plans and deployed checkpoints a
   };
   auto advance = [](const oxen::test::MockProcess& p, int64_t ms) {
     httplib::Client admin("127.0.0.1", p.port());
-    REQUIRE(admin.Post("/__admin/clock", json{{"advance", ms}}.dump(), "application/json")->status == 200);
+    REQUIRE(
+        admin.Post("/__admin/clock", json{{"advance", ms}}.dump(), "application/json")->status ==
+        200);
   };
   json before;
   std::string id;
