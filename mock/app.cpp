@@ -5,6 +5,7 @@
 #include "admin/admin_api.hpp"
 #include "chat/chat_api.hpp"
 #include "events/events_api.hpp"
+#include "finetune/fine_tunes_api.hpp"
 #include "media/audio_api.hpp"
 #include "media/media_api.hpp"
 #include "queue/generations_api.hpp"
@@ -50,6 +51,7 @@ MockApp::MockApp(Config config, Fixtures fixtures)
   add_queue_routes(pipeline_.router(), media_);
   add_generation_routes(pipeline_.router(), media_);
   add_events_routes(pipeline_.router(), media_);
+  add_fine_tune_routes(pipeline_.router(), clock_, fixtures_);
   if (auto missing = pipeline_.router().unbound(); !missing.empty()) {
     std::string ids;
     for (const auto& id : missing) ids += (ids.empty() ? "" : ", ") + id;

@@ -342,21 +342,6 @@ void check_favorites(Session& s, Outcome& out) { check_sublist(s, out, "/ai/mode
 
 // ---- mock profile --------------------------------------------------------------------------
 
-// A client of the same server in a namespace of its own, so state changes stay there.
-std::unique_ptr<ApiClient> isolated(Session& s, const std::string& tag) {
-  auto c = std::make_unique<ApiClient>(s.client().base(), s.client().api_key());
-  std::random_device rd;
-  c->set_default_header("X-Mock-Namespace", "conformance-" + tag + "-" + std::to_string(rd() % 1000000));
-  return c;
-}
-
-Fetched send(ApiClient& c, const std::string& method, const std::string& path) {
-  Fetched f{method, path, c.send(method, path), std::nullopt};
-  auto parsed = nlohmann::json::parse(f.result.body, nullptr, false);
-  if (f.result.ok && !parsed.is_discarded()) f.json = std::move(parsed);
-  return f;
-}
-
 void check_determinism(Session& s, Outcome& out) {
   // A chat completion: the same request twice gives the same message (ids and times may differ).
   if (const json* m = s.chat_model()) {
@@ -489,10 +474,26 @@ void check_delete(Session& s, Outcome& out) {
 
 }  // namespace
 
+// A client of the same server in a namespace of its own, so state changes stay there.
+std::unique_ptr<ApiClient> isolated(Session& s, const std::string& tag) {
+  auto c = std::make_unique<ApiClient>(s.client().base(), s.client().api_key());
+  std::random_device rd;
+  c->set_default_header("X-Mock-Namespace", "conformance-" + tag + "-" + std::to_string(rd() % 1000000));
+  return c;
+}
+
+Fetched send(ApiClient& c, const std::string& method, const std::string& path, const std::string& body) {
+  Fetched f{method, path, c.send(method, path, body), std::nullopt};
+  auto parsed = nlohmann::json::parse(f.result.body, nullptr, false);
+  if (f.result.ok && !parsed.is_discarded()) f.json = std::move(parsed);
+  return f;
+}
+
 void add_chat_checks(std::map<std::string, CheckFn>& fns);
 void add_generation_checks(std::map<std::string, CheckFn>& fns);
 void add_media_checks(std::map<std::string, CheckFn>& fns);
 void add_rule_checks(std::map<std::string, CheckFn>& fns);
+void add_fine_tune_checks(std::map<std::string, CheckFn>& fns);
 
 const std::map<std::string, CheckFn>& check_functions() {
   static const std::map<std::string, CheckFn> fns = [] {
@@ -515,6 +516,7 @@ const std::map<std::string, CheckFn>& check_functions() {
     };
     add_chat_checks(f);
     add_generation_checks(f);
+    add_fine_tune_checks(f);
     add_media_checks(f);
     add_rule_checks(f);
     return f;

@@ -4,6 +4,7 @@
 // that checks can share responses, and the run's report.
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,6 +97,12 @@ const std::map<std::string, CheckFn>& check_functions();
 std::string deployment_status(const nlohmann::json& model);
 // A custom model: model_type custom, or one that shows a deployment.
 bool is_custom(const nlohmann::json& model);
+
+// A client of the same server in a namespace of its own (X-Mock-Namespace), so the mock
+// profile's state changes stay there.
+std::unique_ptr<ApiClient> isolated(Session& s, const std::string& tag);
+// One uncached call on `c`, its body parsed when it is JSON.
+Fetched send(ApiClient& c, const std::string& method, const std::string& path, const std::string& body = "");
 
 // "GET /ai/models/x" for a finding's subject.
 std::string subject(const std::string& method, const std::string& path);

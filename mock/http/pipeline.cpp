@@ -211,6 +211,8 @@ void Pipeline::self_check(const Route* route, const Response& response, ServeEve
     schema = body.is_object() && body.contains("status") ? "error_oxen" : "error_openai";
   else if (route && response.status == 200)
     schema = route->response_schema;
+  else if (route && route->operation->response_schemas.count(response.status))  // 201 and the like
+    schema = route->operation->response_schemas.at(response.status);
   if (schema.empty() || !schemas_.has(schema)) return;
   event.response_findings = schemas_.validate(schema, body);
 }

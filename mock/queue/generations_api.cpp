@@ -15,20 +15,6 @@ namespace {
 constexpr size_t kDefaultPageSize = 50;
 constexpr size_t kMaxPageSize = 1000;
 
-// A positive integer query parameter within [1, max]; 400 invalid_params naming it otherwise.
-size_t page_param(const Context& ctx, const char* name, size_t fallback, size_t max) {
-  auto value = ctx.request.query_param(name);
-  if (!value) return fallback;
-  size_t n = 0;
-  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
-  bool whole = ec == std::errc() && end == value->data() + value->size();
-  if (!whole || n < 1 || n > max) {
-    std::string range = max == SIZE_MAX ? "an integer >= 1" : "an integer between 1 and " + std::to_string(max);
-    throw invalid_params(std::string(name) + ": must be " + range);
-  }
-  return n;
-}
-
 Response list(MediaServices& services, Context& ctx) {
   QueueFilter filter = queue_filter(ctx);
   size_t page = page_param(ctx, "page", 1, SIZE_MAX);
@@ -60,6 +46,19 @@ std::optional<std::string> string_of(const nlohmann::json& body, const char* nam
 }
 
 }  // namespace
+
+size_t page_param(const Context& ctx, const char* name, size_t fallback, size_t max) {
+  auto value = ctx.request.query_param(name);
+  if (!value) return fallback;
+  size_t n = 0;
+  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
+  bool whole = ec == std::errc() && end == value->data() + value->size();
+  if (!whole || n < 1 || n > max) {
+    std::string range = max == SIZE_MAX ? "an integer >= 1" : "an integer between 1 and " + std::to_string(max);
+    throw invalid_params(std::string(name) + ": must be " + range);
+  }
+  return n;
+}
 
 void add_generation_routes(Router& router, std::shared_ptr<MediaServices> services) {
   router.bind("listGenerations", [services](Context& ctx) { return list(*services, ctx); });

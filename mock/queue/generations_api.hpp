@@ -14,6 +14,10 @@ namespace oxen::mock {
 
 void add_generation_routes(Router& router, std::shared_ptr<MediaServices> services);
 
+// A positive integer query parameter within [1, max] (`fallback` when absent); 400
+// invalid_params naming it otherwise. Shared with the fine-tune lists.
+size_t page_param(const Context& ctx, const char* name, size_t fallback, size_t max);
+
 // One finished output of a sync images/videos call, as a succeeded generation of the caller:
 // `params` are the request parameters echoed in the row, `compute_ms` the time it took (priced
 // for time-billed models). When the store is full of jobs still in flight the call is answered

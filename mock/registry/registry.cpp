@@ -379,4 +379,13 @@ nlohmann::json Registry::remove(const std::string& id) {
   return model;
 }
 
+void Registry::add_custom(nlohmann::json model) {
+  std::string id = model.at("id");
+  std::lock_guard lock(mutex_);
+  if (!entries_.emplace(id, Entry{std::move(model), std::nullopt}).second)
+    throw std::invalid_argument("a model with id '" + id + "' exists");
+  order_.push_back(id);
+  changed_locked();
+}
+
 }  // namespace oxen::mock

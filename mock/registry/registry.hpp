@@ -67,6 +67,9 @@ class Registry {
   nlohmann::json activate(const std::string& id, uint64_t owner = 0);
   nlohmann::json deactivate(const std::string& id, uint64_t owner = 0);
   nlohmann::json remove(const std::string& id);
+  // Adds a custom model (a deployed fine-tune checkpoint) at the end of the list. Throws
+  // std::invalid_argument when a model has its id already.
+  void add_custom(nlohmann::json model);
 
   // The deployment status of a custom model, "" for a base model; nullopt when unknown id.
   std::optional<std::string> deployment_status(const std::string& id) const;

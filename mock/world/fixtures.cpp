@@ -78,6 +78,30 @@ void check_model_ids(const nlohmann::json& models, const nlohmann::json& fixture
   }
 }
 
+// Users, organizations and repositories must name each other consistently.
+void check_repositories(const nlohmann::json& hub) {
+  std::set<std::string> users, orgs = hub["orgs"].get<std::set<std::string>>();
+  const auto& list = hub["users"];
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string name = list[i]["username"];
+    if (!users.insert(name).second || orgs.count(name))
+      throw FixtureError("repositories.json", "/users/" + std::to_string(i) + "/username", "duplicate namespace '" + name + "'");
+    const auto& member_of = list[i]["orgs"];
+    for (size_t j = 0; j < member_of.size(); ++j)
+      if (!orgs.count(member_of[j]))
+        throw FixtureError("repositories.json", "/users/" + std::to_string(i) + "/orgs/" + std::to_string(j), "no such org");
+  }
+  if (!users.count(hub["default_user"])) throw FixtureError("repositories.json", "/default_user", "no such user");
+  std::set<std::string> repos;
+  const auto& repositories = hub["repositories"];
+  for (size_t i = 0; i < repositories.size(); ++i) {
+    std::string ns = repositories[i]["namespace"], full = ns + "/" + repositories[i]["name"].get<std::string>();
+    const std::string pointer = "/repositories/" + std::to_string(i);
+    if (!users.count(ns) && !orgs.count(ns)) throw FixtureError("repositories.json", pointer + "/namespace", "no such user or org");
+    if (!repos.insert(full).second) throw FixtureError("repositories.json", pointer + "/name", "duplicate repository '" + full + "'");
+  }
+}
+
 }  // namespace
 
 Fixtures Fixtures::load(const std::string& dir) {
@@ -98,6 +122,8 @@ Fixtures Fixtures::from_files(std::map<std::string, std::string> overlay) {
   f.chat_scripts = parse_checked(f.files, "chat_scripts.json", "fixture_chat_scripts");
   f.model_rules = parse_checked(f.files, "model_rules.json", "fixture_model_rules");
   check_model_ids(f.models, f.model_rules, "model_rules.json");
+  f.repositories = parse_checked(f.files, "repositories.json", "fixture_repositories");
+  check_repositories(f.repositories);
   return f;
 }
 

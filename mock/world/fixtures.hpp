@@ -21,6 +21,7 @@ struct Fixtures {
   nlohmann::json errors;       // errors.json
   nlohmann::json chat_scripts;  // chat_scripts.json
   nlohmann::json model_rules;   // model_rules.json
+  nlohmann::json repositories;  // repositories.json
   std::map<std::string, std::string> files;  // every fixture file by relative path
 
   // Loads the built-in fixtures, overlaid by `dir` when not empty; validates every JSON fixture

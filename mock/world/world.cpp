@@ -7,7 +7,7 @@ namespace oxen::mock {
 namespace {
 // The id kinds whose counters are state: they name stored things, so a restart with the state
 // file must not hand them out again. Chat completion ids name nothing stored.
-const char* const kStoredIdKinds[] = {"generation"};
+const char* const kStoredIdKinds[] = {"generation", "fine_tune", "fine_tune_deployment"};
 }  // namespace
 
 World::World(const Fixtures& fixtures, const Clock& clock, const Config& config, const ErrorCatalog& errors,
@@ -29,6 +29,7 @@ void World::reset() {
   registry.reset();
   faults.clear();
   queue.reset();
+  fine_tunes.reset();
   ids.reset();
 }
 
@@ -38,6 +39,7 @@ nlohmann::json World::export_state() const {
   return {{"version", 1},
           {"registry", registry.export_state()},
           {"queue", queue.export_state()},
+          {"fine_tunes", fine_tunes.export_state()},
           {"ids", counters}};
 }
 
@@ -46,10 +48,13 @@ void World::import_state(const nlohmann::json& state) {
   // scratch queue first so that a bad queue cannot leave a half-imported world.
   GenerationQueue queue_check;
   if (state.contains("queue")) queue_check.import_state(state["queue"]);
+  FineTuneStore fine_tunes_check;
+  if (state.contains("fine_tunes")) fine_tunes_check.import_state(state["fine_tunes"]);
   std::map<std::string, uint64_t> counters;
   if (state.contains("ids")) counters = state["ids"].get<std::map<std::string, uint64_t>>();
   registry.import_state(state.at("registry"));
   if (state.contains("queue")) queue.import_state(state["queue"]);
+  if (state.contains("fine_tunes")) fine_tunes.import_state(state["fine_tunes"]);
   for (const auto& [kind, n] : counters) ids.set_count(kind, n);
 }
 

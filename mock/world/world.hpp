@@ -2,7 +2,7 @@
 // All the state a client can change, as one value. The default namespace has one World; each
 // X-Mock-Namespace gets its own, built from the same fixtures, so parallel tests never meet.
 // Everything a namespace owns lives here and is created, reset, exported, imported and removed
-// together: registry and deployments, queue, faults and ids. Its completion events and journal
+// together: registry and deployments, queue, fine-tunes, faults and ids. Its completion events and journal
 // entries are keyed by its name and go with it (see Worlds::Hooks).
 #include <cstdint>
 #include <functional>
@@ -16,6 +16,7 @@
 #include "../core/api_error.hpp"
 #include "../core/clock.hpp"
 #include "../faults/faults.hpp"
+#include "../finetune/fine_tune_store.hpp"
 #include "../queue/generation_queue.hpp"
 #include "../registry/registry.hpp"
 #include "fixtures.hpp"
@@ -44,6 +45,7 @@ struct World {
   Registry registry;
   Faults faults;
   GenerationQueue queue;  // async generations (mock/queue)
+  FineTuneStore fine_tunes;  // fine-tune jobs (mock/finetune)
   Ids ids;
 };
 

@@ -74,7 +74,9 @@ TEST_CASE("run: exit 0 and a summary line when every check passes") {
     CHECK(last_line(only.out) == "4 passed, 0 failed");  // errors.*: three of models, one of generations
     auto skip = cli({"run", "--base-url", server.base_url() + "/api", "--api-key", "k", "--skip", "models.",
                      "--skip", "errors.unauthenticated"});
-    CHECK(last_line(skip.out) == "4 passed, 0 failed");  // two errors.* and the two generations checks
+    oxen::conformance::RunOptions skipped;
+    skipped.skip = {"models.", "errors.unauthenticated"};
+    CHECK(last_line(skip.out) == std::to_string(oxen::conformance::select_checks(skipped).size()) + " passed, 0 failed");
   }
 }
 

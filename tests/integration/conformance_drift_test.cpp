@@ -773,3 +773,20 @@ TEST_CASE("a transcription that does not give back the spoken text fails mock.au
   o.only = {"mock.audio."};
   expect_only(run(drift.base_url(), o), "mock.audio.round_trip", "/text", "round_trip");
 }
+
+TEST_CASE("a fine-tune list that ignores page_size fails fine_tunes.accessible alone") {
+  DriftServer drift([](Exchange& e) {
+    if (e.method == "GET" && e.path.rfind("/api/user/fine_tunes?", 0) == 0 && e.status == 200) e.body["page_size"] = 20;
+  });
+  expect_only(run(drift.base_url()), "fine_tunes.accessible", "/page_size", "page_size");
+}
+
+TEST_CASE("a fine-tune that jumps from created to completed on run fails mock.fine_tune alone") {
+  DriftServer drift([](Exchange& e) {
+    bool run = e.path.size() > 12 && e.path.compare(e.path.size() - 12, 12, "/actions/run") == 0;
+    if (e.method == "POST" && run && e.status == 200) e.body["fine_tune"]["status"] = "completed";
+  }, oxen::test::real_clock_config());  // the mock profile follows queued jobs in real time
+  RunOptions options;
+  options.profile = "mock";
+  expect_only(run(drift.base_url(), options), "mock.fine_tune", "/fine_tune/status", "transition");
+}

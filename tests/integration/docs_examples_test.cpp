@@ -76,3 +76,4 @@ TEST_CASE("docs/admin-api.md examples run as written") { run_doc("admin-api.md")
 TEST_CASE("docs/configuration.md examples run as written") { run_doc("configuration.md"); }
 TEST_CASE("docs/chat.md examples run as written") { run_doc("chat.md"); }
 TEST_CASE("docs/media.md examples run as written") { run_doc("media.md"); }
+TEST_CASE("docs/fine-tuning.md examples run as written") { run_doc("fine-tuning.md"); }

@@ -140,3 +140,39 @@ TEST_CASE("a malformed fixture stops loading with the file, pointer and reason")
     CHECK(load_error(dir).find("errors.json: ") == 0);
   }
 }
+
+TEST_CASE("repositories.json must name its users, orgs and repositories consistently") {
+  TempDir dir;
+  const std::string training =
+      R"("training": {"queued_seconds": 1, "seconds_per_step": 1, "tokenize_seconds": 1, "tokens_per_row": 1, "max_fine_tunes": 5})";
+  auto hub = [&](const std::string& default_user, const std::string& orgs_of_ox, const std::string& repo_ns) {
+    return R"({"default_user": ")" + default_user + R"(", "users": [{"username": "ox", "name": "Ox", "orgs": [)" +
+           orgs_of_ox + R"(]}], "orgs": ["acme"], "repositories": [{"namespace": ")" + repo_ns +
+           R"(", "name": "r", "files": {"main/t.parquet": {"columns": ["a"], "rows": 1}}}], )" + training + "}";
+  };
+  SUBCASE("a consistent hub loads") {
+    dir.write("repositories.json", hub("ox", R"("acme")", "acme"));
+    CHECK(load_error(dir) == "");
+  }
+  SUBCASE("an unknown default user") {
+    dir.write("repositories.json", hub("nobody", "", "ox"));
+    CHECK(load_error(dir) == "repositories.json: /default_user: no such user");
+  }
+  SUBCASE("membership of an undeclared org") {
+    dir.write("repositories.json", hub("ox", R"("initech")", "ox"));
+    CHECK(load_error(dir) == "repositories.json: /users/0/orgs/0: no such org");
+  }
+  SUBCASE("a repository of nobody") {
+    dir.write("repositories.json", hub("ox", "", "globex"));
+    CHECK(load_error(dir) == "repositories.json: /repositories/0/namespace: no such user or org");
+  }
+  SUBCASE("a file named without its branch") {
+    std::string text = hub("ox", "", "ox");
+    text.replace(text.find("main/t.parquet"), 14, "t.parquet");
+    dir.write("repositories.json", text);
+    auto e = load_error(dir);
+    INFO(e);
+    CHECK(e.find("repositories.json: /repositories/0") == 0);
+    CHECK(e.find("files") != std::string::npos);
+  }
+}

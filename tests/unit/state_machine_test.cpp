@@ -1,7 +1,8 @@
-// The deployment state machine, over every state x action, against an independent expectation.
+// The declared state machines (deployment, fine-tune), against independent expectations.
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
 
 #include "state_machine.hpp"
 
@@ -52,4 +53,32 @@ TEST_CASE("a table naming an undeclared state is refused") {
   auto table = nlohmann::json::parse(R"({"name":"t","states":["a"],
     "transitions":[{"from":"a","on":"go","to":"b"}]})");
   CHECK_THROWS_AS(StateMachine{table}, std::invalid_argument);
+}
+
+TEST_CASE("fine-tune table: the published statuses, all reachable from created, training over in the terminal ones") {
+  const auto& m = StateMachine::builtin("fine_tune");
+  // The status filter's enum in the published list routes.
+  const std::set<std::string> published = {"created", "tokenizing", "enqueued", "running",
+                                           "completed", "stopped",    "errored",  "deployed"};
+  CHECK(m.states() == published);
+  std::set<std::string> reached = {"created"}, frontier = {"created"};
+  while (!frontier.empty()) {
+    std::set<std::string> next;
+    for (const auto& t : m.transitions())
+      if (frontier.count(t.from) && reached.insert(t.to).second) next.insert(t.to);
+    frontier = next;
+  }
+  CHECK(reached == published);
+  for (const auto& t : m.transitions()) {
+    CAPTURE(t.from);
+    CAPTURE(t.on);
+    if (m.is_terminal(t.from)) CHECK(t.on == "deploy");  // only deploying moves a finished job
+  }
+  CHECK(m.next("created", "run") == "enqueued");
+  CHECK(m.next("tokenizing", "run") == "enqueued");
+  CHECK_FALSE(m.next("running", "run"));
+  CHECK_FALSE(m.next("enqueued", "tokenize"));
+  CHECK_FALSE(m.next("errored", "deploy"));
+  CHECK(m.next("stopped", "deploy") == "deployed");
+  CHECK_FALSE(m.legal("created", "running"));  // a run is enqueued first
 }
