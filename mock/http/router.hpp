@@ -49,6 +49,7 @@ struct Route {
   bool json_body = false;       // parse the body as JSON
   bool authenticated = true;
   bool internal = false;  // the admin API: no API key, faults, rate limit or journal
+  bool admin_token = false;  // needs --admin-token's header (not the dashboard's page and files)
   // Maps a request-schema violation ("<pointer> <rule>", e.g. "/model required") to an error
   // kind, for endpoints whose docs give a specific message for that case.
   std::map<std::string, std::string> violation_errors;
