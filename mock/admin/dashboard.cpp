@@ -17,8 +17,9 @@ Response asset(std::string_view body, std::string content_type) {
   Response r;
   r.content_type = std::move(content_type);
   r.body = std::string(body);
-  r.headers.emplace("Content-Security-Policy",
-                    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  r.headers.emplace(
+      "Content-Security-Policy",
+      "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
   r.headers.emplace("X-Content-Type-Options", "nosniff");
   r.headers.emplace("Cache-Control", "no-cache");
   return r;
@@ -79,7 +80,8 @@ void add_dashboard_routes(Router& router, MockApp& app) {
     // Counted with the GET /api/events streams: one limit for every long-lived connection.
     auto subscription = hub.subscribe(EventScope{ctx.ns, 0, true});
     if (!subscription)
-      throw ApiError("too_many_event_subscribers", {{"limit", std::to_string(hub.max_subscribers())}});
+      throw ApiError("too_many_event_subscribers",
+                     {{"limit", std::to_string(hub.max_subscribers())}});
     Response r;
     r.content_type = "text/event-stream";
     r.headers.emplace("Cache-Control", "no-cache");
@@ -102,7 +104,8 @@ void add_dashboard_routes(Router& router, MockApp& app) {
         const auto now = std::chrono::steady_clock::now();
         if (!pending.empty() && now - last_sent >= kInterval) {
           nlohmann::json views = pending;
-          if (!sink.write(sse_frame("changed", {{"namespace", ns}, {"topics", views}, {"now_ms", clock->now_ms()}})))
+          if (!sink.write(sse_frame(
+                  "changed", {{"namespace", ns}, {"topics", views}, {"now_ms", clock->now_ms()}})))
             return;
           pending.clear();
           last_sent = now;

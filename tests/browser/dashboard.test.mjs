@@ -110,6 +110,25 @@ test('requests: a bad request shows its finding at its JSON pointer', async (t) 
   done();
 });
 
+test('jobs: a queued generation shows its timeline as the clock moves', async (t) => {
+  const { mock, page, shot, done } = await openDashboard(t);
+  const res = await api(mock, '/api/ai/queue', { method: 'POST', body: JSON.stringify({ model: 'flux-2-dev', prompt: 'a fox', num_generations: 1 }) });
+  assert.ok(res.ok, `enqueue: ${res.status}`);
+  const row = page.locator('#job-table tbody tr', { hasText: 'flux-2-dev' });
+  await row.waitFor(WAIT);
+  assert.match(await row.textContent(), /queued/);
+  await page.getByLabel('Advance by').fill('1m');
+  await page.getByRole('button', { name: 'Advance', exact: true }).click();
+  await row.locator('td', { hasText: /^succeeded$/ }).waitFor(WAIT);
+  const steps = await row.locator('ol.timeline li').allTextContents();
+  assert.equal(steps.length, 3);
+  assert.match(steps[0], /^queued /);
+  assert.match(steps[1], /^processing /);
+  assert.match(steps[2], /^succeeded /);
+  await shot('jobs');
+  done();
+});
+
 test('namespaces: the switcher shows another namespace and its own journal', async (t) => {
   const { mock, page, done } = await openDashboard(t);
   await api(mock, '/api/ai/models/nope', { headers: { 'X-Mock-Namespace': 'suite-b' } });

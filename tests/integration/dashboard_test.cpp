@@ -140,12 +140,14 @@ TEST_CASE("deployments are driven from the admin API, per namespace") {
   auto status_in = [&](const std::string& ns) {
     auto state = parse_json(c.Get("/__admin/state", {{"X-Mock-Namespace", ns}})->body);
     for (const auto& m : state["registry"]["models"])
-      if (m["id"] == "oxen:acme/product-shots") return m["deployments"][0]["status"].get<std::string>();
+      if (m["id"] == "oxen:acme/product-shots")
+        return m["deployments"][0]["status"].get<std::string>();
     return std::string("missing");
   };
   const std::string before = status_in("suite-a");
 
-  auto res = c.Post((id + "/activate").c_str(), {{"X-Mock-Namespace", "suite-a"}}, "", "application/json");
+  auto res =
+      c.Post((id + "/activate").c_str(), {{"X-Mock-Namespace", "suite-a"}}, "", "application/json");
   REQUIRE(res);
   CHECK(res->status == 200);
   auto model = parse_json(res->body);
@@ -157,7 +159,8 @@ TEST_CASE("deployments are driven from the admin API, per namespace") {
 
   server.app().clock().advance(60'000);
   CHECK(status_in("suite-a") == "active");
-  res = c.Post((id + "/deactivate").c_str(), {{"X-Mock-Namespace", "suite-a"}}, "", "application/json");
+  res = c.Post((id + "/deactivate").c_str(), {{"X-Mock-Namespace", "suite-a"}}, "",
+               "application/json");
   CHECK_SCHEMA("model", parse_json(res->body));
   CHECK(parse_json(res->body)["deployments"][0]["status"] == "deactivating");
 
@@ -186,15 +189,17 @@ TEST_CASE("GET /__admin/events tells which views changed, per namespace") {
   CHECK(requests["namespace"] == "suite-a");
 
   admin.Post("/__admin/faults", {{"X-Mock-Namespace", "suite-a"}},
-             R"({"match": {"path": "/api/ai/models"}, "action": {"status": 503}})", "application/json");
+             R"({"match": {"path": "/api/ai/models"}, "action": {"status": 503}})",
+             "application/json");
   CHECK(!events.wait_for_view("faults").is_null());
 
   // A deployment settled by the clock's tick is a change too.
-  admin.Post("/__admin/models/oxen:acme/product-shots/activate", {{"X-Mock-Namespace", "suite-a"}}, "",
-             "application/json");
+  admin.Post("/__admin/models/oxen:acme/product-shots/activate", {{"X-Mock-Namespace", "suite-a"}},
+             "", "application/json");
   auto models = events.wait_for_view("models");
   CHECK_SCHEMA("admin_event_changed", models);
-  admin.Post("/__admin/clock", {{"X-Mock-Namespace", "suite-a"}}, R"({"advance": "1m"})", "application/json");
+  admin.Post("/__admin/clock", {{"X-Mock-Namespace", "suite-a"}}, R"({"advance": "1m"})",
+             "application/json");
   auto clock = events.wait_for_view("clock");
   REQUIRE(!clock.is_null());
   CHECK(clock["now_ms"] == server.app().clock().now_ms());
@@ -228,9 +233,11 @@ TEST_CASE("the dashboard under --admin-token and --no-admin") {
     CHECK(c.Get("/__admin/")->status == 200);
     CHECK(c.Get("/__admin/ui/app.js")->status == 200);
     CHECK(c.Get("/__admin/state-machines")->status == 401);
-    CHECK(c.Post("/__admin/models/oxen:acme/product-shots/activate", "", "application/json")->status == 401);
+    CHECK(c.Post("/__admin/models/oxen:acme/product-shots/activate", "", "application/json")
+              ->status == 401);
     CHECK(c.Get("/__admin/events")->status == 401);
-    CHECK(c.Get("/__admin/state-machines", {{"X-Mock-Admin-Token", "admin-secret"}})->status == 200);
+    CHECK(c.Get("/__admin/state-machines", {{"X-Mock-Admin-Token", "admin-secret"}})->status ==
+          200);
     AdminEvents events(server, {{"X-Mock-Admin-Token", "admin-secret"}});
     CHECK(events.status() == 200);
   }
