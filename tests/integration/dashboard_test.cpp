@@ -3,6 +3,7 @@
 // and namespaces apply to them.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <future>
 
 #include "contract_checks.hpp"
@@ -69,6 +70,11 @@ class AdminEvents {
       return !found.is_null() || ended_;
     });
     return found;
+  }
+  size_t changed_count() {
+    std::lock_guard lock(mutex_);
+    return std::count_if(events_.begin(), events_.end(),
+                         [](const oxen::SseEvent& e) { return e.event == "changed"; });
   }
   bool wait_ended() {
     std::unique_lock lock(mutex_);
@@ -208,6 +214,20 @@ TEST_CASE("GET /__admin/events tells which views changed, per namespace") {
     admin.Delete("/__admin/namespaces/suite-a");
     CHECK(events.wait_ended());
   }
+}
+
+TEST_CASE("a burst of requests is merged into few admin events") {
+  TestServer server;
+  AdminEvents events(server);
+  REQUIRE(server.app().media().events().wait_for_subscribers(1, kWait));
+  auto api = server.client("k");
+  constexpr int kRequests = 50;
+  for (int i = 0; i < kRequests; ++i) api.Get("/api/ai/models");
+  // One more change after the burst: once its event is in, the burst's are too.
+  server.client("").Post("/__admin/clock", R"({"advance": 1})", "application/json");
+  REQUIRE(!events.wait_for_view("clock").is_null());
+  // At most one event per 100 ms: fewer events than requests unless each took that long.
+  CHECK(events.changed_count() < kRequests);
 }
 
 TEST_CASE("the admin event stream counts against the open-stream limit") {
