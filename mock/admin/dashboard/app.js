@@ -101,7 +101,8 @@ function machineDiagram(machine, current, next) {
     const isNext = from === current && next && ons.includes(next);
     svg.append(el('svg:g', {class: isNext ? 'edge next' : 'edge'},
                   el('svg:line', {x1: ax, y1: ay, x2: bx, y2: by, 'marker-end': `url(#${id})`}),
-                  el('svg:text', {x: (ax + bx) / 2 + nx * 2, y: (ay + by) / 2 + ny * 2 - 2}, ons.join(', '))));
+                  // Labels a third of the way from the source: edges crossing the middle keep theirs apart.
+                  el('svg:text', {x: ax + (bx - ax) / 3 + nx * 2, y: ay + (by - ay) / 3 + ny * 2 - 2}, ons.join(', '))));
   }
   for (const s of states) {
     const [x, y] = pos[s];
