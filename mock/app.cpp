@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "admin/admin_api.hpp"
+#include "admin/dashboard.hpp"
 #include "chat/chat_api.hpp"
 #include "events/events_api.hpp"
 #include "finetune/fine_tunes_api.hpp"
@@ -25,11 +26,13 @@ MockApp::MockApp(Config config, Fixtures fixtures)
       pipeline_(config_, errors_, journal_, clock_, worlds_),
       ticker_(clock_, std::chrono::milliseconds(config_.ticker_interval_ms)) {
   Worlds::Hooks hooks;
-  hooks.finished = [media = media_.get()](const std::string& ns, const std::vector<FinishedGeneration>& done) {
-    media->publish(ns, done);
+  hooks.finished = [this](const std::string& ns, const std::vector<FinishedGeneration>& done) {
+    media_->publish(ns, done);
+    notify_dashboards(media_->events(), clock_, ns, {"jobs"});
   };
-  hooks.deployments = [media = media_.get()](const std::string& ns, const std::vector<DeploymentChange>& changes) {
-    media->publish(ns, changes);
+  hooks.deployments = [this](const std::string& ns, const std::vector<DeploymentChange>& changes) {
+    media_->publish(ns, changes);
+    notify_dashboards(media_->events(), clock_, ns, {"models"});
   };
   hooks.removed = [this](const std::string& ns) {
     journal_.clear(ns);
@@ -43,7 +46,10 @@ MockApp::MockApp(Config config, Fixtures fixtures)
     media_->events().wake_all();
   });
 
-  if (config_.admin_enabled) add_admin_routes(pipeline_.router(), *this);
+  if (config_.admin_enabled) {
+    add_admin_routes(pipeline_.router(), *this);
+    add_dashboard_routes(pipeline_.router(), *this);
+  }
   add_models_routes(pipeline_.router());
   add_chat_routes(pipeline_.router(), config_, clock_, fixtures_);
   add_media_routes(pipeline_.router(), media_);
@@ -69,6 +75,28 @@ MockApp::MockApp(Config config, Fixtures fixtures)
     }
     pipeline_.on_change([this](const std::string& ns, World& w) { persist(ns, w); });
   }
+}
+
+Response MockApp::handle(const Request& request) {
+  Response response = pipeline_.handle(request);
+  if (media_->events().subscribers() == 0) return response;  // nobody is looking
+  const auto match = pipeline_.router().match(request.method, request.path);
+  const bool internal = match.route && match.route->internal;
+  auto views = views_changed_by(request, internal);
+  const std::string ns = request.header("X-Mock-Namespace").value_or("");
+  if (request.path == "/__admin/reset" && ns.empty()) {  // every namespace was reset
+    for (const auto& name : worlds_.names()) notify_dashboards(media_->events(), clock_, name, views);
+  } else {
+    notify_dashboards(media_->events(), clock_, ns, views);
+  }
+  // A stream's journal entry is completed when it ends.
+  if (response.stream && !internal) {
+    response.stream = [inner = std::move(response.stream), this, ns](StreamSink& sink) {
+      inner(sink);
+      notify_dashboards(media_->events(), clock_, ns, {"requests"});
+    };
+  }
+  return response;
 }
 
 void MockApp::reset() {

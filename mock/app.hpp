@@ -20,7 +20,8 @@ class MockApp {
  public:
   MockApp(Config config, Fixtures fixtures);
 
-  Response handle(const Request& request) { return pipeline_.handle(request); }
+  // Serves one request; open dashboards hear which of their views it changed.
+  Response handle(const Request& request);
 
   const Config& config() const { return config_; }
   Clock& clock() { return clock_; }

@@ -128,8 +128,10 @@ struct Reader {
     // has its own token instead of the bearer key.
     const json security = node.contains("security") ? node["security"] : root.value("security", json::array());
     op.authenticated = false;
-    for (const auto& requirement : security)
+    for (const auto& requirement : security) {
       if (requirement.contains("bearerAuth")) op.authenticated = true;
+      if (requirement.contains("adminToken")) op.admin_token = true;
+    }
     op.admin = flag(node, "x-oxen-admin");
     op.billable = flag(node, "x-oxen-billable");
     op.deprecated = flag(node, "deprecated");

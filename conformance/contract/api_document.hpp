@@ -35,6 +35,7 @@ struct Operation {
 
   bool authenticated = true;  // needs the bearer API key
   bool admin = false;         // the mock's own control API (x-oxen-admin)
+  bool admin_token = false;   // needs X-Mock-Admin-Token when the mock has one (adminToken)
   bool billable = false;      // costs money on the live API (x-oxen-billable)
   bool deprecated = false;
   std::string alias_of;  // operationId this legacy path is served exactly as ("" = none)

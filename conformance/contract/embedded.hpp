@@ -13,5 +13,6 @@ struct EmbeddedFile {
 
 std::span<const EmbeddedFile> embedded_schemas();
 std::span<const EmbeddedFile> embedded_fixtures();
+std::span<const EmbeddedFile> embedded_dashboard();  // mock/admin/dashboard
 
 }  // namespace oxen

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "../../conformance/contract/embedded.hpp"
 #include "../app.hpp"
 
 namespace oxen::mock {
@@ -170,6 +171,23 @@ void add_admin_routes(Router& router, MockApp& app) {
     if (!app.worlds().remove(ns))
       throw ApiError("resource_not_found", {{"detail", "no namespace '" + ns + "'"}});
     return Response::json({{"status", "deleted"}, {"namespace", ns}});
+  });
+
+  // What the dashboard draws its diagrams from: the tables exactly as compiled in.
+  router.bind("adminStateMachines", [](Context&) {
+    auto machines = nlohmann::json::array();
+    for (const auto& file : embedded_schemas())
+      if (file.path.starts_with("state_machines/")) machines.push_back(nlohmann::json::parse(file.data));
+    return Response::json({{"state_machines", machines}});
+  });
+
+  // The dashboard has no API key to call activateModel with; these act as nobody's key (owner 0).
+  router.bind("adminActivateModel", [](Context& ctx) {
+    return Response::json(ctx.world.registry.activate(ctx.param("id")));
+  });
+
+  router.bind("adminDeactivateModel", [](Context& ctx) {
+    return Response::json(ctx.world.registry.deactivate(ctx.param("id")));
   });
 
   router.bind("adminExportState", [](Context& ctx) {

@@ -18,6 +18,7 @@ namespace oxen::mock {
 struct EventScope {
   std::string ns;      // X-Mock-Namespace ("" for the default world)
   uint64_t owner = 0;  // hash of the API key
+  bool admin = false;  // the dashboard's GET /__admin/events, not a client's GET /api/events
   bool operator==(const EventScope&) const = default;
 };
 

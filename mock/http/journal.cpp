@@ -35,6 +35,8 @@ nlohmann::json ServeEvent::to_json() const {
                       {"headers", headers_json},
                       {"body", body},
                       {"body_truncated", body_truncated},
+                      {"response_body", response_body},
+                      {"response_body_truncated", response_body_truncated},
                       {"route", route},
                       {"status", status},
                       {"duration_us", duration_us},
@@ -59,6 +61,11 @@ uint64_t Journal::record(ServeEvent event, const std::string& secret) {
   if (event.body.size() > body_cap_) {
     event.body.resize(body_cap_);
     event.body_truncated = true;
+  }
+  event.response_body = redact(std::move(event.response_body), secret);
+  if (event.response_body.size() > body_cap_) {
+    event.response_body.resize(body_cap_);
+    event.response_body_truncated = true;
   }
   std::lock_guard lock(mutex_);
   event.sequence = next_sequence_++;

@@ -35,6 +35,8 @@ struct ServeEvent {
   Headers headers;   // redacted
   std::string body;  // capped and redacted
   bool body_truncated = false;
+  std::string response_body;  // what the mock answered ("" for a stream), capped and redacted
+  bool response_body_truncated = false;
   std::string route;  // matched pattern, "" when none
   int status = 0;
   std::string error_kind;

@@ -284,7 +284,7 @@ Response Pipeline::handle(const Request& request) {
     }
     const Route& route = *match.route;
     event.route = route.pattern;
-    if (internal) check_admin_token(request);
+    if (internal && route.admin_token) check_admin_token(request);
     if (route.authenticated) token = authenticate(request);
     if (!internal && rate_limiter_.enabled()) {
       if (int wait_s = rate_limiter_.take(token); wait_s > 0)
@@ -340,6 +340,7 @@ Response Pipeline::handle(const Request& request) {
   if (config_.self_check) self_check(match.route, response, event);
   event.status = response.status;
   event.streamed = static_cast<bool>(response.stream);
+  if (!response.stream && !internal) event.response_body = response.body;
   event.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();

@@ -48,6 +48,7 @@ Router::Router(const ApiDocument& document, bool admin) {
     route.form_body = op.form_body;
     route.authenticated = op.authenticated;
     route.internal = op.admin;
+    route.admin_token = op.admin_token;
     route.violation_errors = op.violation_errors;
   }
 }

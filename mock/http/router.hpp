@@ -51,6 +51,7 @@ struct Route {
   bool form_body = false;       // a multipart/form-data body is accepted
   bool authenticated = true;
   bool internal = false;  // the admin API: no API key, faults, rate limit or journal
+  bool admin_token = false;  // needs --admin-token's header (not the dashboard's page and files)
   // Maps a request-schema violation ("<pointer> <rule>", e.g. "/model required") to an error
   // kind, for endpoints whose docs give a specific message for that case.
   std::map<std::string, std::string> violation_errors;

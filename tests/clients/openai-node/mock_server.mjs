@@ -5,10 +5,11 @@ import { createInterface } from 'node:readline';
 
 export const API_KEY = 'test-key';
 
-export async function startMock(extraArgs = []) {
+// `clock`: 'real' for a client that cannot move the clock itself (the conformance harness).
+export async function startMock(extraArgs = [], { clock = 'manual' } = {}) {
   const bin = process.env.OXEN_MOCK_BIN;
   if (!bin) throw new Error('set OXEN_MOCK_BIN to the oxen-mock binary (CTest does)');
-  const child = spawn(bin, ['--port', '0', '--clock', 'manual', '--api-key', API_KEY, ...extraArgs], {
+  const child = spawn(bin, ['--port', '0', '--clock', clock, '--api-key', API_KEY, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
