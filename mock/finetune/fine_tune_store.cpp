@@ -128,6 +128,11 @@ std::vector<FineTune> FineTuneStore::all(int64_t now_ms) {
   return jobs_;
 }
 
+void FineTuneStore::advance(int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  for (auto& job : jobs_) settle(job, now_ms);
+}
+
 bool FineTuneStore::name_taken(const std::string& name) const {
   std::lock_guard lock(mutex_);
   return std::any_of(jobs_.begin(), jobs_.end(), [&](const FineTune& j) { return j.name == name; });

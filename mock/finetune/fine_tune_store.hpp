@@ -65,6 +65,9 @@ class FineTuneStore {
                               int64_t now_ms);
   // Every job as of `now_ms`, in creation order.
   std::vector<FineTune> all(int64_t now_ms);
+  // Settles every job up to `now_ms` (the clock's tick), so exported state and the dashboard see
+  // jobs as they stand, not as they were last read.
+  void advance(int64_t now_ms);
   bool name_taken(const std::string& name) const;
   bool contains(const std::string& id) const;
 

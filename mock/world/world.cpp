@@ -118,6 +118,7 @@ void Worlds::advance(int64_t now_ms) {
   for (const auto& world : all) {
     world->registry.advance(now_ms);
     world->queue.advance(now_ms);
+    world->fine_tunes.advance(now_ms);
   }
 }
 

@@ -77,7 +77,7 @@ class Worlds {
   // Removes a namespace (not the default one); false when there is none by that name.
   bool remove(const std::string& name);
   void reset_all();
-  // Runs every namespace's deployments and queue up to `now_ms` (the clock's tick).
+  // Runs every namespace's deployments, queue and fine-tunes up to `now_ms` (the clock's tick).
   void advance(int64_t now_ms);
   std::vector<std::string> names();
 

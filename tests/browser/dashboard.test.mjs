@@ -129,6 +129,35 @@ test('jobs: a queued generation shows its timeline as the clock moves', async (t
   done();
 });
 
+test('jobs: a fine-tune shows its timeline as the clock moves, up to its deployed checkpoint', async (t) => {
+  const { mock, page, shot, done } = await openDashboard(t);
+  const repo = '/api/repos/ox/chatbot/fine_tunes';
+  const created = await api(mock, repo, { method: 'POST', body: JSON.stringify({
+    resource: 'main/train.parquet', base_model: 'Qwen/Qwen3-0.6B', script_type: 'text_generation',
+    training_params: { question_column: 'prompt', answer_column: 'response' } }) });
+  assert.equal(created.status, 201);
+  const { fine_tune: job } = await created.json();
+  assert.ok((await api(mock, `${repo}/${job.id}/actions/run`, { method: 'POST' })).ok);
+  const row = page.locator('#fine-tune-table tbody tr', { hasText: job.id });
+  await row.locator('td', { hasText: /^enqueued$/ }).waitFor(WAIT);
+  await page.getByLabel('Advance by').fill('1h');
+  await page.getByRole('button', { name: 'Advance', exact: true }).click();
+  await row.locator('td', { hasText: /^completed$/ }).waitFor(WAIT);
+  const { checkpoints } = await (await api(mock, `${repo}/${job.id}/checkpoints`)).json();
+  const { step } = checkpoints.at(-1);
+  const deployed = await api(mock, `${repo}/${job.id}/checkpoints/${step}/deploy`, { method: 'POST' });
+  assert.ok(deployed.ok, `deploy: ${deployed.status}`);
+  await row.locator('td', { hasText: /^deployed$/ }).waitFor(WAIT);
+  const steps = await row.locator('ol.timeline li').allTextContents();
+  assert.match(steps[0], /^created /);
+  assert.match(steps[1], /^enqueued /);
+  assert.match(steps[2], /^running /);
+  assert.match(steps[3], /^ended .* at step \d+ of \d+$/);
+  assert.equal(steps[4].startsWith(`step ${step} deployed as oxen:ox/`), true, steps[4]);
+  await shot('fine-tune');
+  done();
+});
+
 test('namespaces: the switcher shows another namespace and its own journal', async (t) => {
   const { mock, page, done } = await openDashboard(t);
   await api(mock, '/api/ai/models/nope', { headers: { 'X-Mock-Namespace': 'suite-b' } });

@@ -475,3 +475,17 @@ TEST_CASE("--state-file keeps fine-tunes, their plans and deployed checkpoints a
   CHECK(create(c)["id"] != id);  // the id counter was kept
   std::filesystem::remove(path);
 }
+
+TEST_CASE("the clock's tick moves fine-tunes: the exported state shows a job as it stands") {
+  TestServer server;
+  auto c = server.client();
+  auto& clock = server.app().clock();
+  const std::string id = create(c)["id"];
+  call(c, "POST", kRepo + "/" + id + "/actions/run");
+  clock.advance(30000);  // queued_seconds; nothing reads the job itself
+  auto state = call(c, "GET", "/__admin/state");
+  CHECK_SCHEMA("admin_state", state);
+  REQUIRE(state["fine_tunes"].size() == 1);
+  CHECK(state["fine_tunes"][0]["status"] == "running");
+  CHECK(state["fine_tunes"][0]["started_ms"].is_number());
+}

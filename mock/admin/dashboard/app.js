@@ -130,7 +130,7 @@ function modelCard(model, pending) {
                el('button', {type: 'button', onclick: act('deactivate'), 'aria-label': `Deactivate ${model.id}`}, 'Deactivate')));
 }
 
-// ---- Jobs: the queue's rows with what happened when, on the mock's clock
+// ---- Jobs: the queue's rows and the fine-tunes with what happened when, on the mock's clock
 
 function jobRow(job) {
   const steps = [el('li', {}, `queued ${time(job.enqueued_ms)}`)];
@@ -140,6 +140,28 @@ function jobRow(job) {
   else if (job.started_ms) steps.push(el('li', {}, `due ${time(job.started_ms + job.processing_ms)}`));
   return el('tr', {}, el('td', {}, el('code', {}, job.generation_id)), el('td', {}, job.model_name),
             el('td', {class: job.status === 'failed' ? 'status-error' : ''}, job.status),
+            el('td', {}, el('ol', {class: 'timeline'}, steps)));
+}
+
+// A fine-tune's plan (admin_state) as what happened when, and what is due next.
+function fineTuneRow(job) {
+  const steps = [el('li', {}, `created ${time(job.created_ms)}`)];
+  if (job.tokenize_started_ms) steps.push(el('li', {}, `tokenizing ${time(job.tokenize_started_ms)}`));
+  if (job.run_ms) steps.push(el('li', {}, `enqueued ${time(job.run_ms)}`));
+  if (job.started_ms) steps.push(el('li', {}, `running ${time(job.started_ms)}, ${seconds(job.step_ms)} a step`));
+  else if (job.status === 'enqueued') steps.push(el('li', {}, `starts ${time(job.run_ms + job.queued_ms)}`));
+  if (job.finished_ms) {
+    steps.push(el('li', {}, `ended ${time(job.finished_ms)} at step ${job.final_step} of ${job.total_steps}`));
+  } else if (job.started_ms) {
+    steps.push(el('li', {}, `due ${time(job.started_ms + job.total_steps * job.step_ms)} (${job.total_steps} steps)`));
+  }
+  for (const [step, d] of Object.entries(job.deployments ?? {})) {
+    steps.push(el('li', {}, 'step ', step, ' deployed as ', el('code', {}, d.model_id)));
+  }
+  return el('tr', {}, el('td', {}, el('code', {}, job.id), el('br'), job.name),
+            el('td', {}, `${job.repo_namespace}/${job.repo_name}`), el('td', {}, job.base_model),
+            el('td', {class: job.status === 'errored' ? 'status-error' : ''}, job.status,
+               job.error ? el('br') : null, job.error || null),
             el('td', {}, el('ol', {class: 'timeline'}, steps)));
 }
 
@@ -153,6 +175,9 @@ async function loadState() {
   const jobs = [...(state.queue ?? [])].reverse();
   $('job-table').tBodies[0].replaceChildren(
       ...(jobs.length ? jobs.map(jobRow) : [el('tr', {}, el('td', {colspan: 4}, 'No queued generations.'))]));
+  const fineTunes = [...(state.fine_tunes ?? [])].reverse();
+  $('fine-tune-table').tBodies[0].replaceChildren(
+      ...(fineTunes.length ? fineTunes.map(fineTuneRow) : [el('tr', {}, el('td', {colspan: 5}, 'No fine-tunes.'))]));
 }
 
 // ---- Requests: the journal, newest first, and one entry in detail
