@@ -6,6 +6,7 @@
 #include "admin/dashboard.hpp"
 #include "chat/chat_api.hpp"
 #include "events/events_api.hpp"
+#include "finetune/evaluations_api.hpp"
 #include "finetune/fine_tunes_api.hpp"
 #include "media/audio_api.hpp"
 #include "media/media_api.hpp"
@@ -58,6 +59,7 @@ MockApp::MockApp(Config config, Fixtures fixtures)
   add_generation_routes(pipeline_.router(), media_);
   add_events_routes(pipeline_.router(), media_);
   add_fine_tune_routes(pipeline_.router(), clock_, fixtures_);
+  add_evaluation_routes(pipeline_.router(), clock_, fixtures_, config_);
   if (auto missing = pipeline_.router().unbound(); !missing.empty()) {
     std::string ids;
     for (const auto& id : missing) ids += (ids.empty() ? "" : ", ") + id;

@@ -36,9 +36,15 @@ std::string SpecItem::line() const {
 
 std::string normalise_path(const std::string& path) {
   std::string out;
-  bool in_brace = false;
-  for (char c : path) {
-    if (c == '{') {
+  bool in_brace = false, in_glob = false;  // glob: a Phoenix "*name" segment, the rest of the path
+  for (size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (in_glob && c != '/') continue;
+    in_glob = false;
+    if (c == '*' && i > 0 && path[i - 1] == '/' && !in_brace) {
+      in_glob = true;
+      out += "{}";
+    } else if (c == '{') {
       in_brace = true;
       out += "{}";
     } else if (c == '}') {

@@ -57,7 +57,8 @@ SpecDiff spec_diff_ours(const nlohmann::json& openapi, const std::vector<RouteIn
 // What changed from `baseline` to `current` ("only in published" is new in `current`).
 SpecDiff spec_diff_baseline(const nlohmann::json& baseline, const nlohmann::json& current, const std::string& scope);
 
-// "/api/ai/models/{}" for "/api/ai/models/{id+}" and "/api/ai/models/{model_id}".
+// "/api/ai/models/{}" for "/api/ai/models/{id+}" and "/api/ai/models/{model_id}"; a glob segment
+// ("/evaluations/*resource_path", as the published document writes one) is a parameter too.
 std::string normalise_path(const std::string& path);
 
 // One reviewed difference between the published document and ours.

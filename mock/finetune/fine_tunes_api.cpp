@@ -34,15 +34,6 @@ bool is_text_family(const std::string& script_type) {
          script_type == "image_to_text";
 }
 
-std::string iso_time(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string log_time(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -50,10 +41,6 @@ std::string log_time(int64_t ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
   return buf;
-}
-
-nlohmann::json optional_time(const std::optional<int64_t>& ms) {
-  return ms ? nlohmann::json(iso_time(*ms)) : nlohmann::json(nullptr);
 }
 
 // Metric values rounded so that logs read like a trainer's.
@@ -127,7 +114,6 @@ nlohmann::json deployment_status(World& world, const std::string& id) {
 
 nlohmann::json render(const Services& s, World& world, const FineTune& job) {
   int64_t now = s.now();
-  const HubUser* user = s.hub.user(job.created_by);
   bool trained_out = job.finished_ms && job.error.empty() && job.final_step == job.total_steps;
   bool tokenized = job.started_ms ||
                    (job.tokenize_started_ms && now >= *job.tokenize_started_ms + job.tokenize_ms);
@@ -177,13 +163,8 @@ nlohmann::json render(const Services& s, World& world, const FineTune& job) {
       {"total_token_count", tokenized ? job.total_tokens : 0},
       {"error", job.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.error)},
       {"deployed_model", deployed},
-      {"created_by",
-       {{"id", Rng(hash_bytes(job.created_by), "user-id").uuid()},
-        {"username", job.created_by},
-        {"name", user ? nlohmann::json(user->name) : nlohmann::json(nullptr)},
-        {"image", nullptr}}},
-      {"repository_id",
-       Rng(hash_bytes(job.repo_namespace + "/" + job.repo_name), "repository-id").uuid()},
+      {"created_by", s.hub.user_object(job.created_by)},
+      {"repository_id", Hub::repository_id(job.repo_namespace, job.repo_name)},
       {"is_public", job.is_public},
       {"oxen_model_path", job.oxen_model_path},
       {"current_step", current_step(job, now)},

@@ -1,5 +1,9 @@
 #include "hub.hpp"
 
+#include <ctime>
+
+#include "../core/rng.hpp"
+
 namespace oxen::mock {
 
 Hub::Hub(const nlohmann::json& fixture) : default_user_(fixture.at("default_user")) {
@@ -32,6 +36,31 @@ const Repository* Hub::repository(const std::string& ns, const std::string& name
   if (!can_access(ns)) return nullptr;
   auto it = repos_.find(ns + "/" + name);
   return it == repos_.end() ? nullptr : &it->second;
+}
+
+nlohmann::json Hub::user_object(const std::string& username) const {
+  const HubUser* u = user(username);
+  return {{"id", Rng(hash_bytes(username), "user-id").uuid()},
+          {"username", username},
+          {"name", u ? nlohmann::json(u->name) : nlohmann::json(nullptr)},
+          {"image", nullptr}};
+}
+
+std::string Hub::repository_id(const std::string& ns, const std::string& name) {
+  return Rng(hash_bytes(ns + "/" + name), "repository-id").uuid();
+}
+
+std::string iso_time(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+nlohmann::json optional_time(const std::optional<int64_t>& ms) {
+  return ms ? nlohmann::json(iso_time(*ms)) : nlohmann::json(nullptr);
 }
 
 }  // namespace oxen::mock

@@ -47,6 +47,10 @@ class Hub {
   }
   const TrainingTiming& timing() const { return timing_; }
 
+  // The `created_by` object of a job: {id, username, name, image}; ids derived from the name.
+  nlohmann::json user_object(const std::string& username) const;
+  static std::string repository_id(const std::string& ns, const std::string& name);
+
  private:
   std::string default_user_;
   std::map<std::string, HubUser> users_;
@@ -54,5 +58,9 @@ class Hub {
   std::map<std::string, Repository> repos_;  // by "<ns>/<name>"
   TrainingTiming timing_;
 };
+
+// Times as the hub's API writes them: "2026-04-01T00:00:00Z", null when not yet.
+std::string iso_time(int64_t ms);
+nlohmann::json optional_time(const std::optional<int64_t>& ms);
 
 }  // namespace oxen::mock

@@ -7,7 +7,7 @@ namespace oxen::mock {
 namespace {
 // The id kinds whose counters are state: they name stored things, so a restart with the state
 // file must not hand them out again. Chat completion ids name nothing stored.
-const char* const kStoredIdKinds[] = {"generation", "fine_tune", "fine_tune_deployment"};
+const char* const kStoredIdKinds[] = {"generation", "fine_tune", "fine_tune_deployment", "evaluation"};
 }  // namespace
 
 World::World(const Fixtures& fixtures, const Clock& clock, const Config& config, const ErrorCatalog& errors,
@@ -30,6 +30,7 @@ void World::reset() {
   faults.clear();
   queue.reset();
   fine_tunes.reset();
+  evaluations.reset();
   ids.reset();
 }
 
@@ -40,6 +41,7 @@ nlohmann::json World::export_state() const {
           {"registry", registry.export_state()},
           {"queue", queue.export_state()},
           {"fine_tunes", fine_tunes.export_state()},
+          {"evaluations", evaluations.export_state()},
           {"ids", counters}};
 }
 
@@ -50,11 +52,14 @@ void World::import_state(const nlohmann::json& state) {
   if (state.contains("queue")) queue_check.import_state(state["queue"]);
   FineTuneStore fine_tunes_check;
   if (state.contains("fine_tunes")) fine_tunes_check.import_state(state["fine_tunes"]);
+  EvaluationStore evaluations_check;
+  if (state.contains("evaluations")) evaluations_check.import_state(state["evaluations"]);
   std::map<std::string, uint64_t> counters;
   if (state.contains("ids")) counters = state["ids"].get<std::map<std::string, uint64_t>>();
   registry.import_state(state.at("registry"));
   if (state.contains("queue")) queue.import_state(state["queue"]);
   if (state.contains("fine_tunes")) fine_tunes.import_state(state["fine_tunes"]);
+  if (state.contains("evaluations")) evaluations.import_state(state["evaluations"]);
   for (const auto& [kind, n] : counters) ids.set_count(kind, n);
 }
 

@@ -16,6 +16,7 @@
 #include "../core/api_error.hpp"
 #include "../core/clock.hpp"
 #include "../faults/faults.hpp"
+#include "../finetune/evaluation_store.hpp"
 #include "../finetune/fine_tune_store.hpp"
 #include "../queue/generation_queue.hpp"
 #include "../registry/registry.hpp"
@@ -46,6 +47,7 @@ struct World {
   Faults faults;
   GenerationQueue queue;  // async generations (mock/queue)
   FineTuneStore fine_tunes;  // fine-tune jobs (mock/finetune)
+  EvaluationStore evaluations;  // batch inference over the hub's data files (mock/finetune)
   Ids ids;
 };
 

@@ -130,6 +130,8 @@ TEST_CASE("spec-diff names each difference from the reader's side") {
   CHECK(all.find("/data/[]/new_thing") == std::string::npos);
 
   CHECK(normalise_path("/api/ai/models/{id+}/activate") == "/api/ai/models/{}/activate");
+  CHECK(normalise_path("/api/repos/{namespace}/{repo_name}/evaluations/*resource_path") ==
+        "/api/repos/{}/{}/evaluations/{}");
   auto routes_of_mock = mock_routes();
   auto search = std::find_if(routes_of_mock.begin(), routes_of_mock.end(),
                              [](const RouteInfo& r) { return r.pattern == "/api/ai/models/search"; });
