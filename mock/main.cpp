@@ -51,6 +51,7 @@ void group_options(CLI::App& cli) {
                            "--max-num-generations", "--image-job-ms", "--video-job-ms", "--image-job-queued-ms",
                            "--video-job-queued-ms", "--max-generations", "--max-media-files",
                            "--queue-fail-marker", "--event-keepalive-ms", "--max-event-subscribers"}},
+      {"Proxy", {"--upstream", "--fail-on-drift", "--upstream-timeout-ms", "--upstream-max-body-bytes"}},
       {"Limits", {"--threads", "--max-body-bytes", "--max-json-depth", "--max-headers", "--max-header-bytes",
                   "--read-timeout", "--write-timeout", "--idle-timeout"}},
   };
@@ -209,6 +210,18 @@ int main(int argc, char** argv) {
                  "Open GET /api/events streams allowed at once; 0: half the HTTP threads")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+  cli.add_option("--upstream", config.upstream,
+                 "Forward every API request to this API (e.g. https://hub.oxen.ai/api) and judge its answers");
+  cli.add_flag("--fail-on-drift", config.fail_on_drift,
+               "With --upstream: a request or answer that breaks the contract gets a 502");
+  cli.add_option("--upstream-timeout-ms", config.upstream_timeout_ms,
+                 "With --upstream: the longest wait to connect, and each silence while sending or reading")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600000));
+  cli.add_option("--upstream-max-body-bytes", config.upstream_max_body_bytes,
+                 "With --upstream: the largest answer relayed; beyond, 502")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 34));
   cli.set_config("--config", "", "JSON file with any of these options; the command line wins");
   cli.config_formatter(std::make_shared<JsonConfig>());
   cli.allow_config_extras(false);

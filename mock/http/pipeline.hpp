@@ -15,6 +15,7 @@
 #include "journal.hpp"
 #include "rate_limiter.hpp"
 #include "router.hpp"
+#include "upstream.hpp"
 
 namespace oxen::mock {
 
@@ -58,6 +59,10 @@ class Pipeline {
                                             const Operation& operation, bool check_frames,
                                             uint64_t sequence, nlohmann::json request);
   void log(const ServeEvent& event, const std::string& secret) const;  // the key redacted from the path
+  // With --upstream this station takes the handler's place: the request goes to the upstream and
+  // its answer comes back, judged like the mock's own (request findings, the answer's schema, a
+  // stream's frames); with --fail-on-drift a finding turns the answer into a 502.
+  Response forward(const Route& route, const Context& ctx, bool form, ServeEvent& event) const;
 
   const Config& config_;
   const ErrorCatalog& errors_;
@@ -67,6 +72,7 @@ class Pipeline {
   const SchemaStore& schemas_;
   RateLimiter rate_limiter_;
   Router router_;
+  std::optional<Upstream> upstream_;
   std::function<void(const std::string&, World&)> on_change_;
 };
 
