@@ -74,6 +74,11 @@ struct Config {
   bool fail_on_drift = false;  // an upstream answer that breaks the contract becomes a 502
   int upstream_timeout_ms = 30000;  // connecting, and each silence while sending or reading
   size_t upstream_max_body_bytes = 64 * 1024 * 1024;  // a larger upstream answer is a 502
+  std::string record_dir;   // recordings: one JSON file per exchange
+  std::string record_mode;  // replay, record, record-on-miss, proxy; "": from the options given
+  std::vector<std::string> record_ignore;  // body members matching leaves out
+  bool record_strict = false;  // a replay miss is a 404 recording_not_found, not a generated answer
+  size_t record_max_bytes = 8 * 1024 * 1024;  // a larger exchange is served but not recorded
 };
 
 // The most threads the HTTP server's pool grows to (one per open connection, streams

@@ -51,7 +51,9 @@ void group_options(CLI::App& cli) {
                            "--max-num-generations", "--image-job-ms", "--video-job-ms", "--image-job-queued-ms",
                            "--video-job-queued-ms", "--max-generations", "--max-media-files",
                            "--queue-fail-marker", "--event-keepalive-ms", "--max-event-subscribers"}},
-      {"Proxy", {"--upstream", "--fail-on-drift", "--upstream-timeout-ms", "--upstream-max-body-bytes"}},
+      {"Proxy, record and replay",
+       {"--upstream", "--fail-on-drift", "--upstream-timeout-ms", "--upstream-max-body-bytes", "--record",
+        "--record-mode", "--record-ignore", "--record-strict", "--record-max-bytes"}},
       {"Limits", {"--threads", "--max-body-bytes", "--max-json-depth", "--max-headers", "--max-header-bytes",
                   "--read-timeout", "--write-timeout", "--idle-timeout"}},
   };
@@ -222,6 +224,20 @@ int main(int argc, char** argv) {
                  "With --upstream: the largest answer relayed; beyond, 502")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 34));
+  cli.add_option("--record", config.record_dir,
+                 "Folder of recordings: replayed, or filled from --upstream (one JSON file per exchange)");
+  cli.add_option("--record-mode", config.record_mode,
+                 "replay (default with --record alone), record (default with --upstream too), "
+                 "record-on-miss, or proxy (default with --upstream alone)")
+      ->check(CLI::IsMember({"replay", "record", "record-on-miss", "proxy"}));
+  cli.add_option("--record-ignore", config.record_ignore,
+                 "Top-level body member that matching a recording leaves out (repeatable), e.g. user");
+  cli.add_flag("--record-strict", config.record_strict,
+               "Replay: a request without a recording gets 404 recording_not_found, not a generated answer");
+  cli.add_option("--record-max-bytes", config.record_max_bytes,
+                 "Largest exchange recorded; a larger one is served but not stored")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 34));
   cli.set_config("--config", "", "JSON file with any of these options; the command line wins");
   cli.config_formatter(std::make_shared<JsonConfig>());
   cli.allow_config_extras(false);

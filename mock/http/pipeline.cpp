@@ -6,6 +6,7 @@
 #include "../faults/faulty_stream.hpp"
 #include "../../conformance/contract/text.hpp"
 #include "../../conformance/contract/redact.hpp"
+#include "../record/recordings.hpp"
 #include "observed_stream.hpp"
 
 namespace oxen::mock {
@@ -57,19 +58,6 @@ class DiscardSink : public StreamSink {
   void abort() override {}
 };
 
-// A server-sent-events body cut into its frames, each with the blank line that ends it.
-std::vector<std::string> sse_frames(const std::string& body) {
-  std::vector<std::string> frames;
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t end = body.find("\n\n", start);
-    end = end == std::string::npos ? body.size() : end + 2;
-    frames.push_back(body.substr(start, end - start));
-    start = end;
-  }
-  return frames;
-}
-
 }  // namespace
 
 bool valid_namespace(const std::string& name) {
@@ -89,8 +77,12 @@ Pipeline::Pipeline(const Config& config, const ErrorCatalog& errors, Journal& jo
       schemas_(schemas),
       rate_limiter_(clock, config.rate_limit_per_s),
       router_(ApiDocument::builtin(), config.admin_enabled) {
-  if (!config.upstream.empty())
+  mode_ = record_mode(config);
+  if (mode_ == RecordMode::proxy || mode_ == RecordMode::record || mode_ == RecordMode::record_on_miss)
     upstream_.emplace(config.upstream, config.upstream_timeout_ms, config.upstream_max_body_bytes);
+  if (mode_ != RecordMode::off && mode_ != RecordMode::proxy)
+    recordings_ = std::make_unique<Recordings>(config.record_dir, config.record_ignore,
+                                               config.record_max_bytes);
 }
 
 Response Pipeline::error_response(const ApiError& error) const {
@@ -297,6 +289,7 @@ Response Pipeline::forward(const Route& route, const Context& ctx, bool form, Se
     for (const auto& frame : frames) judged.write(frame);
     judged.finish();
     event.response_findings = judged.findings();
+    response.body = std::move(answer.body);  // kept for a recording
     response.stream = [frames = std::move(frames)](StreamSink& sink) {
       for (const auto& frame : frames)
         if (!sink.write(frame)) return;
@@ -319,6 +312,29 @@ Response Pipeline::forward(const Route& route, const Context& ctx, bool form, Se
     throw ApiError("upstream_drift", {{"detail", "request: " + describe(event.request_findings.front())}});
   if (config_.fail_on_drift && !event.response_findings.empty())
     throw ApiError("upstream_drift", {{"detail", "answer: " + describe(event.response_findings.front())}});
+  return response;
+}
+
+std::optional<Response> Pipeline::replay_or_forward(const Route& route, const Context& ctx, bool form,
+                                                    ServeEvent& event) const {
+  if (!recordings_) return upstream_ ? std::optional(forward(route, ctx, form, event)) : std::nullopt;
+  const std::string key = recordings_->match_key(ctx.request, ctx.body, ctx.api_key);
+  const size_t ordinal = ctx.world.replay.next(key);
+  if (mode_ == RecordMode::replay || mode_ == RecordMode::record_on_miss) {
+    if (auto recorded = recordings_->find(key, ordinal)) {
+      event.source = "recorded";
+      return recorded;
+    }
+    if (mode_ == RecordMode::replay && config_.record_strict)
+      throw ApiError("recording_not_found",
+                     {{"method", ctx.request.method}, {"path", ctx.request.path}, {"key", key}});
+    if (mode_ == RecordMode::replay) return std::nullopt;
+  }
+  Response response = forward(route, ctx, form, event);
+  std::string why;
+  if (recordings_->store(ctx.request, ctx.body, ctx.api_key, ordinal, response, why).empty())
+    std::cerr << "oxen-mock: " + ctx.request.method + " " + redact(ctx.request.path, ctx.api_key) +
+                     " not recorded: " + why + "\n";
   return response;
 }
 
@@ -383,14 +399,18 @@ Response Pipeline::handle(const Request& request) {
       response.drop = true;
     } else if (fault && fault->status) {
       response = fault_response(fault->status, fault->retry_after_s);
-    } else if (upstream_ && !internal) {
-      response = forward(route, ctx, form, event);
     } else {
-      if (form)
-        validate_body(route, route.form_schema, ctx.body, event);
-      else if (route.json_body)
-        validate_body(route, route.request_schema, ctx.body, event);
-      response = route.handler(ctx);
+      std::optional<Response> elsewhere;  // recorded or forwarded
+      if (!internal) elsewhere = replay_or_forward(route, ctx, form, event);
+      if (elsewhere) {
+        response = std::move(*elsewhere);
+      } else {
+        if (form)
+          validate_body(route, route.form_schema, ctx.body, event);
+        else if (route.json_body)
+          validate_body(route, route.request_schema, ctx.body, event);
+        response = route.handler(ctx);
+      }
       if (response.stream && ctx.body.is_object()) stream_request = ctx.body;
       if (fault && response.stream) {
         auto inner = std::move(response.stream);

@@ -30,6 +30,7 @@ void World::reset() {
   faults.clear();
   queue.reset();
   ids.reset();
+  replay.clear();
 }
 
 nlohmann::json World::export_state() const {

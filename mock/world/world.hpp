@@ -17,6 +17,7 @@
 #include "../core/clock.hpp"
 #include "../faults/faults.hpp"
 #include "../queue/generation_queue.hpp"
+#include "../record/recordings.hpp"
 #include "../registry/registry.hpp"
 #include "fixtures.hpp"
 #include "ids.hpp"
@@ -45,6 +46,7 @@ struct World {
   Faults faults;
   GenerationQueue queue;  // async generations (mock/queue)
   Ids ids;
+  ReplayPositions replay;  // --record: how far each recorded request has been replayed
 };
 
 // The worlds by namespace name ("" is the default one), created on first use. At the limit of
