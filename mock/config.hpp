@@ -79,6 +79,7 @@ struct Config {
   std::vector<std::string> record_ignore;  // body members matching leaves out
   bool record_strict = false;  // a replay miss is a 404 recording_not_found, not a generated answer
   size_t record_max_bytes = 8 * 1024 * 1024;  // a larger exchange is served but not recorded
+  bool record_pacing = false;  // replayed streams keep their recorded offsets on the mock's clock
 };
 
 // The most threads the HTTP server's pool grows to (one per open connection, streams

@@ -53,7 +53,7 @@ void group_options(CLI::App& cli) {
                            "--queue-fail-marker", "--event-keepalive-ms", "--max-event-subscribers"}},
       {"Proxy, record and replay",
        {"--upstream", "--fail-on-drift", "--upstream-timeout-ms", "--upstream-max-body-bytes", "--record",
-        "--record-mode", "--record-ignore", "--record-strict", "--record-max-bytes"}},
+        "--record-mode", "--record-ignore", "--record-strict", "--record-max-bytes", "--record-pacing"}},
       {"Limits", {"--threads", "--max-body-bytes", "--max-json-depth", "--max-headers", "--max-header-bytes",
                   "--read-timeout", "--write-timeout", "--idle-timeout"}},
   };
@@ -238,6 +238,8 @@ int main(int argc, char** argv) {
                  "Largest exchange recorded; a larger one is served but not stored")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1024}, size_t{1} << 34));
+  cli.add_flag("--record-pacing", config.record_pacing,
+               "Replay: a recorded stream's frames go out at their recorded offsets on the mock's clock");
   cli.set_config("--config", "", "JSON file with any of these options; the command line wins");
   cli.config_formatter(std::make_shared<JsonConfig>());
   cli.allow_config_extras(false);

@@ -289,6 +289,12 @@ Response Pipeline::forward(const Route& route, const Context& ctx, bool form, Se
     for (const auto& frame : frames) judged.write(frame);
     judged.finish();
     event.response_findings = judged.findings();
+    size_t end = 0, arrival = 0;
+    for (const auto& frame : frames) {
+      end += frame.size();
+      while (arrival + 1 < answer.arrivals.size() && answer.arrivals[arrival].first < end) ++arrival;
+      response.frame_offsets_ms.push_back(answer.arrivals.empty() ? 0 : answer.arrivals[arrival].second);
+    }
     response.body = std::move(answer.body);  // kept for a recording
     response.stream = [frames = std::move(frames)](StreamSink& sink) {
       for (const auto& frame : frames)
@@ -321,7 +327,7 @@ std::optional<Response> Pipeline::replay_or_forward(const Route& route, const Co
   const std::string key = recordings_->match_key(ctx.request, ctx.body, ctx.api_key);
   const size_t ordinal = ctx.world.replay.next(key);
   if (mode_ == RecordMode::replay || mode_ == RecordMode::record_on_miss) {
-    if (auto recorded = recordings_->find(key, ordinal)) {
+    if (auto recorded = recordings_->find(key, ordinal, config_.record_pacing ? &clock_ : nullptr)) {
       event.source = "recorded";
       return recorded;
     }

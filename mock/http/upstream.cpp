@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <regex>
 #include <stdexcept>
@@ -88,12 +89,17 @@ UpstreamAnswer Upstream::forward(const Request& request) const {
 
   UpstreamAnswer answer;
   bool too_large = false;
+  const auto sent = std::chrono::steady_clock::now();
   out.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
     if (answer.body.size() + length > max_body_bytes_) {
       too_large = true;
       return false;  // stops the transfer
     }
     answer.body.append(data, length);
+    answer.arrivals.emplace_back(answer.body.size(),
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now() - sent)
+                                     .count());
     return true;
   };
   httplib::Response res;

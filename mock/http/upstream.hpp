@@ -2,7 +2,10 @@
 // The API a proxying mock forwards to (--upstream): one request out, the whole answer back, with
 // bounded timeouts and a bounded size. The client's key travels in the forwarded Authorization
 // header and nowhere else.
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "message.hpp"
 
@@ -16,6 +19,9 @@ struct UpstreamAnswer {
   Headers headers;  // the end-to-end headers worth relaying (not Content-Type)
   std::string content_type;
   std::string body;
+  // (bytes received so far, ms since the request went out), one per piece read: when each part
+  // of a stream arrived.
+  std::vector<std::pair<size_t, int64_t>> arrivals;
 };
 
 class Upstream {

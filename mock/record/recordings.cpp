@@ -146,7 +146,8 @@ std::string Recordings::match_key(const Request& request, const nlohmann::json& 
                 normalised_body(body, secret));
 }
 
-std::optional<Response> Recordings::find(const std::string& key, size_t ordinal) const {
+std::optional<Response> Recordings::find(const std::string& key, size_t ordinal,
+                                         const Clock* pace) const {
   std::lock_guard lock(mutex_);
   auto recorded = answers_.find(key);
   if (recorded == answers_.end() || recorded->second.empty()) return std::nullopt;
@@ -159,9 +160,17 @@ std::optional<Response> Recordings::find(const std::string& key, size_t ordinal)
   if (r.contains("json")) {
     response.body = r["json"].dump();
   } else if (r.contains("frames")) {
-    response.stream = [frames = r["frames"].get<std::vector<std::string>>()](StreamSink& sink) {
-      for (const auto& frame : frames)
-        if (!sink.write(frame)) return;
+    std::vector<int64_t> offsets;
+    if (pace && r.contains("offsets_ms")) offsets = r["offsets_ms"].get<std::vector<int64_t>>();
+    response.stream = [frames = r["frames"].get<std::vector<std::string>>(), offsets,
+                       pace](StreamSink& sink) {
+      const int64_t start = pace ? pace->now_ms() : 0;
+      for (size_t i = 0; i < frames.size(); ++i) {
+        if (i < offsets.size() &&
+            !pace->sleep_until(start + offsets[i], [&] { return !sink.alive(); }))
+          return;
+        if (!sink.write(frames[i])) return;
+      }
     };
   } else {
     response.body = r["text"];
@@ -182,6 +191,7 @@ std::string Recordings::store(const Request& request, const nlohmann::json& body
   auto parsed = nlohmann::json::parse(response.body, nullptr, false);
   if (response.stream) {
     answer["frames"] = sse_frames(redact(response.body, secret));
+    if (!response.frame_offsets_ms.empty()) answer["offsets_ms"] = response.frame_offsets_ms;
   } else if (!parsed.is_discarded() &&
              ascii_lower(response.content_type).find("json") != std::string::npos) {
     answer["json"] = redact_json(std::move(parsed), secret);

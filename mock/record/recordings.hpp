@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/clock.hpp"
 #include "../http/message.hpp"
 
 namespace oxen::mock {
@@ -46,7 +47,8 @@ class Recordings {
   std::string match_key(const Request& request, const nlohmann::json& body,
                         const std::string& secret) const;
   // The recorded answer for the `ordinal`-th call with `key` (the last one beyond the last).
-  std::optional<Response> find(const std::string& key, size_t ordinal) const;
+  // `pace`: a stream's frames go out at their recorded offsets on this clock; null: at once.
+  std::optional<Response> find(const std::string& key, size_t ordinal, const Clock* pace = nullptr) const;
   // Stores `response` as the `ordinal`-th answer to the request, atomically, with `secret`
   // scrubbed. Returns the file written, or "" with the reason in `why` when it is not kept
   // (larger than the size bound; bytes that are not text).

@@ -3,10 +3,12 @@
 // forwards only what is not recorded, counted at the upstream.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "contract_checks.hpp"
 #include "test_server.hpp"
@@ -255,4 +257,52 @@ TEST_CASE("--record: bounds and mistakes") {
     config.upstream = upstream.base_url() + "/api";
     CHECK_THROWS_AS(TestServer{config}, std::invalid_argument);
   }
+}
+
+TEST_CASE(
+    "a recorded stream keeps its framing and its pacing; --record-pacing replays it on the mock's "
+    "clock") {
+  TempDir dir;
+  {
+    auto config = upstream_config();
+    config.clock_mode = oxen::mock::Clock::Mode::real;  // paced in real time, as a live API is
+    config.chat_tokens_per_second = 50;
+    config.chat_completion_tokens = 10;
+    TestServer upstream(config);
+    TestServer recorder(recorder_config(upstream, dir.path));
+    REQUIRE(run(recorder, {kSession[5]})[0].first == 200);
+  }
+  auto written = files(dir.path);
+  REQUIRE(written.size() == 1);
+  json recording = parse_json(read(written[0]));
+  const json& frames = recording["response"]["frames"];
+  const json& offsets = recording["response"]["offsets_ms"];
+  REQUIRE(frames.size() > 3);
+  REQUIRE(offsets.size() == frames.size());
+  for (size_t i = 1; i < offsets.size(); ++i) CHECK(offsets[i] >= offsets[i - 1]);
+  const int64_t last = offsets.back();
+  CHECK(last >= 100);  // tokens 20 ms apart
+
+  auto config = replayer_config(dir.path);
+  config.record_pacing = true;
+  TestServer replayer(config);
+  std::atomic<bool> done{false};
+  std::string body;
+  std::thread reader([&] {
+    auto client = replayer.client(kKey);
+    auto res = client.Post("/api/ai/chat/completions", kSession[5].body.dump(), "application/json");
+    if (res) body = res->body;
+    done = true;
+  });
+  int64_t advanced = 0;
+  for (int i = 0; i < 400 && !done; ++i) {
+    replayer.app().clock().advance(10);
+    advanced += 10;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  reader.join();
+  CHECK(advanced >= last);  // it waited for the mock's clock to reach the last frame's offset
+  std::string expected;
+  for (const auto& frame : frames) expected += frame.get<std::string>();
+  CHECK(body == expected);
 }
