@@ -306,3 +306,46 @@ TEST_CASE(
   for (const auto& frame : frames) expected += frame.get<std::string>();
   CHECK(body == expected);
 }
+
+TEST_CASE("a recorded queue job replays its recorded sequence of states, poll by poll") {
+  TempDir dir;
+  const json job = {{"model", "flux-2-dev"}, {"prompt", "a fox"}, {"num_generations", 1}};
+  std::string id;
+  std::vector<std::string> recorded_states;
+  {
+    TestServer upstream(upstream_config());
+    TestServer recorder(recorder_config(upstream, dir.path));
+    auto client = recorder.client(kKey);
+    auto enqueued = client.Post("/api/ai/queue", job.dump(), "application/json");
+    REQUIRE(enqueued);
+    REQUIRE(enqueued->status == 200);
+    id = parse_json(enqueued->body)["generations"][0]["generation_id"];
+    const std::string path = "/api/ai/queue/" + id;
+    for (int64_t step : {0, 1000, 60000}) {
+      upstream.app().clock().advance(step);
+      auto polled = client.Get(path.c_str());
+      REQUIRE(polled);
+      recorded_states.push_back(parse_json(polled->body)["status"]);
+    }
+  }
+  CHECK(recorded_states == std::vector<std::string>{"queued", "processing", "succeeded"});
+
+  TestServer replayer([&] {
+    auto c = replayer_config(dir.path);
+    c.record_strict = true;
+    return c;
+  }());
+  auto client = replayer.client(kKey);
+  auto enqueued = client.Post("/api/ai/queue", job.dump(), "application/json");
+  REQUIRE(enqueued);
+  CHECK(parse_json(enqueued->body)["generations"][0]["generation_id"] == id);
+  std::vector<std::string> replayed_states;
+  for (int poll = 0; poll < 4; ++poll) {
+    auto polled = client.Get(("/api/ai/queue/" + id).c_str());
+    REQUIRE(polled);
+    CHECK_SCHEMA("generation", parse_json(polled->body));
+    replayed_states.push_back(parse_json(polled->body)["status"]);
+  }
+  CHECK(replayed_states ==
+        std::vector<std::string>{"queued", "processing", "succeeded", "succeeded"});
+}
