@@ -68,6 +68,18 @@ struct Config {
   double chat_tokens_per_second = 0;     // streaming pacing; 0: no delay between tokens
   size_t chat_max_file_bytes = 24000000;   // decoded size of a `file` part (24 MB)
   size_t chat_max_audio_bytes = 20000000;  // decoded size of an `audio_url` data URL (20 MB)
+
+  // Proxying to a real API (docs/record-replay.md).
+  std::string upstream;  // http(s)://host[:port][/prefix]; set: every API request is forwarded there
+  bool fail_on_drift = false;  // an upstream answer that breaks the contract becomes a 502
+  int upstream_timeout_ms = 30000;  // connecting, and each silence while sending or reading
+  size_t upstream_max_body_bytes = 64 * 1024 * 1024;  // a larger upstream answer is a 502
+  std::string record_dir;   // recordings: one JSON file per exchange
+  std::string record_mode;  // replay, record, record-on-miss, proxy; "": from the options given
+  std::vector<std::string> record_ignore;  // body members matching leaves out
+  bool record_strict = false;  // a replay miss is a 404 recording_not_found, not a generated answer
+  size_t record_max_bytes = 8 * 1024 * 1024;  // a larger exchange is served but not recorded
+  bool record_pacing = false;  // replayed streams keep their recorded offsets on the mock's clock
 };
 
 // The most threads the HTTP server's pool grows to (one per open connection, streams

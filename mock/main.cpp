@@ -51,6 +51,9 @@ void group_options(CLI::App& cli) {
                            "--max-num-generations", "--image-job-ms", "--video-job-ms", "--image-job-queued-ms",
                            "--video-job-queued-ms", "--max-generations", "--max-media-files",
                            "--queue-fail-marker", "--event-keepalive-ms", "--max-event-subscribers"}},
+      {"Proxy, record and replay",
+       {"--upstream", "--fail-on-drift", "--upstream-timeout-ms", "--upstream-max-body-bytes", "--record",
+        "--record-mode", "--record-ignore", "--record-strict", "--record-max-bytes", "--record-pacing"}},
       {"Limits", {"--threads", "--max-body-bytes", "--max-json-depth", "--max-headers", "--max-header-bytes",
                   "--read-timeout", "--write-timeout", "--idle-timeout"}},
   };
@@ -209,6 +212,34 @@ int main(int argc, char** argv) {
                  "Open GET /api/events streams allowed at once; 0: half the HTTP threads")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+  cli.add_option("--upstream", config.upstream,
+                 "Forward every API request to this API (e.g. https://hub.oxen.ai/api) and judge its answers");
+  cli.add_flag("--fail-on-drift", config.fail_on_drift,
+               "With --upstream: a request or answer that breaks the contract gets a 502");
+  cli.add_option("--upstream-timeout-ms", config.upstream_timeout_ms,
+                 "With --upstream: the longest wait to connect, and each silence while sending or reading")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600000));
+  cli.add_option("--upstream-max-body-bytes", config.upstream_max_body_bytes,
+                 "With --upstream: the largest answer relayed; beyond, 502")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 34));
+  cli.add_option("--record", config.record_dir,
+                 "Folder of recordings: replayed, or filled from --upstream (one JSON file per exchange)");
+  cli.add_option("--record-mode", config.record_mode,
+                 "replay (default with --record alone), record (default with --upstream too), "
+                 "record-on-miss, or proxy (default with --upstream alone)")
+      ->check(CLI::IsMember({"replay", "record", "record-on-miss", "proxy"}));
+  cli.add_option("--record-ignore", config.record_ignore,
+                 "Top-level body member that matching a recording leaves out (repeatable), e.g. user");
+  cli.add_flag("--record-strict", config.record_strict,
+               "Replay: a request without a recording gets 404 recording_not_found, not a generated answer");
+  cli.add_option("--record-max-bytes", config.record_max_bytes,
+                 "Largest exchange recorded; a larger one is served but not stored")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 34));
+  cli.add_flag("--record-pacing", config.record_pacing,
+               "Replay: a recorded stream's frames go out at their recorded offsets on the mock's clock");
   cli.set_config("--config", "", "JSON file with any of these options; the command line wins");
   cli.config_formatter(std::make_shared<JsonConfig>());
   cli.allow_config_extras(false);

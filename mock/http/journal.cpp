@@ -42,7 +42,8 @@ nlohmann::json ServeEvent::to_json() const {
                       {"duration_us", duration_us},
                       {"streamed", streamed},
                       {"request_findings", violations_json(request_findings)},
-                      {"response_findings", violations_json(response_findings)}};
+                      {"response_findings", violations_json(response_findings)},
+                      {"source", source}};
   j["error_kind"] = error_kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(error_kind);
   j["fault"] = fault.empty() ? nlohmann::json(nullptr) : nlohmann::json(fault);
   j["stream"] = streamed ? nlohmann::json{{"frames", stream.frames},

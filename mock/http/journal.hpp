@@ -42,6 +42,7 @@ struct ServeEvent {
   std::string error_kind;
   Violations request_findings;   // request-schema violations
   Violations response_findings;  // self-check of the response against its schema
+  std::string source = "generated";  // who answered: generated (the mock), forwarded (the upstream), recorded
   std::string fault;             // description of an injected fault, if any
   int64_t duration_us = 0;
   bool streamed = false;

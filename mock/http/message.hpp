@@ -1,6 +1,7 @@
 #pragma once
 // The mock's own request and response types: handlers and the pipeline never see the socket
 // library, so tests and fuzzers can drive them with plain values.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -63,6 +64,9 @@ struct Response {
   std::function<void(StreamSink&)> stream;
   // Close the connection after the status line and headers, without a body (a fault).
   bool drop = false;
+  // A stream relayed from an upstream: its raw text in `body`, and for each frame the ms after
+  // the request at which its last byte arrived (what a recording keeps of the pacing).
+  std::vector<int64_t> frame_offsets_ms;
 
   static Response json(const nlohmann::json& value, int status = 200);
   static Response json_text(std::string serialized, int status = 200);

@@ -6,6 +6,7 @@
 #include "../faults/faulty_stream.hpp"
 #include "../../conformance/contract/text.hpp"
 #include "../../conformance/contract/redact.hpp"
+#include "../record/recordings.hpp"
 #include "observed_stream.hpp"
 
 namespace oxen::mock {
@@ -44,6 +45,19 @@ bool changes_state(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
 
+bool media_type_is(const std::string& content_type, std::string_view type) {
+  return ascii_lower(content_type).rfind(type, 0) == 0;
+}
+
+// Takes frames without a connection, so that an upstream's stream is judged whole before any of
+// it is relayed.
+class DiscardSink : public StreamSink {
+ public:
+  bool write(std::string_view) override { return true; }
+  bool alive() const override { return true; }
+  void abort() override {}
+};
+
 }  // namespace
 
 bool valid_namespace(const std::string& name) {
@@ -62,7 +76,14 @@ Pipeline::Pipeline(const Config& config, const ErrorCatalog& errors, Journal& jo
       worlds_(worlds),
       schemas_(schemas),
       rate_limiter_(clock, config.rate_limit_per_s),
-      router_(ApiDocument::builtin(), config.admin_enabled) {}
+      router_(ApiDocument::builtin(), config.admin_enabled) {
+  mode_ = record_mode(config);
+  if (mode_ == RecordMode::proxy || mode_ == RecordMode::record || mode_ == RecordMode::record_on_miss)
+    upstream_.emplace(config.upstream, config.upstream_timeout_ms, config.upstream_max_body_bytes);
+  if (mode_ != RecordMode::off && mode_ != RecordMode::proxy)
+    recordings_ = std::make_unique<Recordings>(config.record_dir, config.record_ignore,
+                                               config.record_max_bytes);
+}
 
 Response Pipeline::error_response(const ApiError& error) const {
   auto rendered = errors_.render(error);
@@ -249,6 +270,82 @@ std::function<void(StreamSink&)> Pipeline::observed(std::function<void(StreamSin
   };
 }
 
+Response Pipeline::forward(const Route& route, const Context& ctx, bool form, ServeEvent& event) const {
+  // The request is judged as the mock would judge it, but sent on all the same: the upstream, not
+  // the mock, decides what it accepts.
+  const std::string& schema = form ? route.form_schema : route.request_schema;
+  if ((form || route.json_body) && !schema.empty())
+    event.request_findings = schemas_.validate(schema, ctx.body);
+  UpstreamAnswer answer = upstream_->forward(ctx.request);
+  if (!answer.ok)
+    throw ApiError(answer.timed_out ? "upstream_timeout" : "upstream_failed", {{"detail", answer.error}});
+  event.source = "forwarded";
+  Response response;
+  response.status = answer.status;
+  response.headers = std::move(answer.headers);
+  response.content_type = answer.content_type;
+  if (media_type_is(answer.content_type, "text/event-stream")) {
+    auto frames = sse_frames(answer.body);
+    DiscardSink discard;
+    ObservedStream judged(discard, *route.operation, &schemas_, ctx.body);
+    for (const auto& frame : frames) judged.write(frame);
+    judged.finish();
+    event.response_findings = judged.findings();
+    size_t end = 0, arrival = 0;
+    for (const auto& frame : frames) {
+      end += frame.size();
+      while (arrival + 1 < answer.arrivals.size() && answer.arrivals[arrival].first < end) ++arrival;
+      response.frame_offsets_ms.push_back(answer.arrivals.empty() ? 0 : answer.arrivals[arrival].second);
+    }
+    response.body = std::move(answer.body);  // kept for a recording
+    response.stream = [frames = std::move(frames)](StreamSink& sink) {
+      for (const auto& frame : frames)
+        if (!sink.write(frame)) return;
+    };
+  } else {
+    response.body = std::move(answer.body);
+    const bool json = media_type_is(response.content_type, "application/json");
+    if (json && !nlohmann::json::accept(response.body)) {
+      event.response_findings.push_back({"", "json", "the upstream's answer is not valid JSON"});
+    } else if (json) {
+      Response judged = response;  // judged as JSON whatever its charset parameter says
+      judged.content_type = "application/json";
+      self_check(&route, judged, event);
+    } else if (response.status == 200 && !route.response_schema.empty()) {
+      event.response_findings.push_back(
+          {"", "content-type", "the upstream answered " + response.content_type + ", not application/json"});
+    }
+  }
+  if (config_.fail_on_drift && !event.request_findings.empty())
+    throw ApiError("upstream_drift", {{"detail", "request: " + describe(event.request_findings.front())}});
+  if (config_.fail_on_drift && !event.response_findings.empty())
+    throw ApiError("upstream_drift", {{"detail", "answer: " + describe(event.response_findings.front())}});
+  return response;
+}
+
+std::optional<Response> Pipeline::replay_or_forward(const Route& route, const Context& ctx, bool form,
+                                                    ServeEvent& event) const {
+  if (!recordings_) return upstream_ ? std::optional(forward(route, ctx, form, event)) : std::nullopt;
+  const std::string key = recordings_->match_key(ctx.request, ctx.body, ctx.api_key);
+  const size_t ordinal = ctx.world.replay.next(key);
+  if (mode_ == RecordMode::replay || mode_ == RecordMode::record_on_miss) {
+    if (auto recorded = recordings_->find(key, ordinal, config_.record_pacing ? &clock_ : nullptr)) {
+      event.source = "recorded";
+      return recorded;
+    }
+    if (mode_ == RecordMode::replay && config_.record_strict)
+      throw ApiError("recording_not_found",
+                     {{"method", ctx.request.method}, {"path", ctx.request.path}, {"key", key}});
+    if (mode_ == RecordMode::replay) return std::nullopt;
+  }
+  Response response = forward(route, ctx, form, event);
+  std::string why;
+  if (recordings_->store(ctx.request, ctx.body, ctx.api_key, ordinal, response, why).empty())
+    std::cerr << "oxen-mock: " + ctx.request.method + " " + redact(ctx.request.path, ctx.api_key) +
+                     " not recorded: " + why + "\n";
+  return response;
+}
+
 Response Pipeline::handle(const Request& request) {
   auto started = std::chrono::steady_clock::now();
   ServeEvent event;
@@ -311,11 +408,17 @@ Response Pipeline::handle(const Request& request) {
     } else if (fault && fault->status) {
       response = fault_response(fault->status, fault->retry_after_s);
     } else {
-      if (form)
-        validate_body(route, route.form_schema, ctx.body, event);
-      else if (route.json_body)
-        validate_body(route, route.request_schema, ctx.body, event);
-      response = route.handler(ctx);
+      std::optional<Response> elsewhere;  // recorded or forwarded
+      if (!internal) elsewhere = replay_or_forward(route, ctx, form, event);
+      if (elsewhere) {
+        response = std::move(*elsewhere);
+      } else {
+        if (form)
+          validate_body(route, route.form_schema, ctx.body, event);
+        else if (route.json_body)
+          validate_body(route, route.request_schema, ctx.body, event);
+        response = route.handler(ctx);
+      }
       if (response.stream && ctx.body.is_object()) stream_request = ctx.body;
       if (fault && response.stream) {
         auto inner = std::move(response.stream);
@@ -337,7 +440,8 @@ Response Pipeline::handle(const Request& request) {
               << e.what() << "\n";
   }
 
-  if (config_.self_check) self_check(match.route, response, event);
+  const bool forwarded = event.source == "forwarded";  // judged when it arrived
+  if (config_.self_check && !forwarded) self_check(match.route, response, event);
   event.status = response.status;
   event.streamed = static_cast<bool>(response.stream);
   if (!response.stream && !internal) event.response_body = response.body;
@@ -348,7 +452,7 @@ Response Pipeline::handle(const Request& request) {
   const std::string ns = event.ns;
   if (!internal) {
     // Frames under a fault are not the mock's own output, so they are not self-checked.
-    const bool check_frames = config_.self_check && event.fault.empty();
+    const bool check_frames = config_.self_check && event.fault.empty() && !forwarded;
     const uint64_t sequence = journal_.record(std::move(event), token);
     if (response.stream)
       response.stream = observed(std::move(response.stream), *match.route->operation, check_frames,
@@ -357,8 +461,9 @@ Response Pipeline::handle(const Request& request) {
   if (world && on_change_ && changes_state(request.method) && response.status < 300 && !response.drop)
     on_change_(ns, *world);
   // Every answer says it comes from the mock: oxen-conformance runs its destructive profile only
-  // against a server that does.
-  response.headers.emplace(kMockIdentityHeader, OXEN_MOCK_VERSION);
+  // against a server that does. A proxy's answers are the upstream's, with its identity or none,
+  // so that the harness never mistakes a proxied live API for the mock.
+  if (!upstream_) response.headers.emplace(kMockIdentityHeader, OXEN_MOCK_VERSION);
   return response;
 }
 

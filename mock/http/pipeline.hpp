@@ -15,6 +15,8 @@
 #include "journal.hpp"
 #include "rate_limiter.hpp"
 #include "router.hpp"
+#include "../record/recordings.hpp"
+#include "upstream.hpp"
 
 namespace oxen::mock {
 
@@ -58,6 +60,14 @@ class Pipeline {
                                             const Operation& operation, bool check_frames,
                                             uint64_t sequence, nlohmann::json request);
   void log(const ServeEvent& event, const std::string& secret) const;  // the key redacted from the path
+  // With --upstream this station takes the handler's place: the request goes to the upstream and
+  // its answer comes back, judged like the mock's own (request findings, the answer's schema, a
+  // stream's frames); with --fail-on-drift a finding turns the answer into a 502.
+  Response forward(const Route& route, const Context& ctx, bool form, ServeEvent& event) const;
+  // With --record: the recorded answer, or (recording) the upstream's, stored; nullopt when the
+  // mock's own handler answers (a replay miss, or neither option given).
+  std::optional<Response> replay_or_forward(const Route& route, const Context& ctx, bool form,
+                                            ServeEvent& event) const;
 
   const Config& config_;
   const ErrorCatalog& errors_;
@@ -67,6 +77,9 @@ class Pipeline {
   const SchemaStore& schemas_;
   RateLimiter rate_limiter_;
   Router router_;
+  std::optional<Upstream> upstream_;
+  RecordMode mode_ = RecordMode::off;
+  std::unique_ptr<Recordings> recordings_;
   std::function<void(const std::string&, World&)> on_change_;
 };
 

@@ -32,6 +32,27 @@ void write_all(int fd, const std::string& bytes, const std::string& path) {
 
 }  // namespace
 
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create", tmp);
+  try {
+    write_all(fd, bytes, tmp);
+    if (::fsync(fd) != 0) fail("cannot fsync", tmp);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename onto", path);
+  auto dir = std::filesystem::path(path).parent_path();
+  int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
 std::optional<nlohmann::json> StateFile::load() const {
   std::ifstream in(path_, std::ios::binary);
   if (!in) {
@@ -53,26 +74,9 @@ std::optional<nlohmann::json> StateFile::load() const {
 
 bool StateFile::save(const nlohmann::json& state) {
   std::lock_guard lock(mutex_);
-  const std::string tmp = path_ + ".tmp";
   std::string bytes = state.dump();
   if (bytes == on_disk_) return false;
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("cannot create", tmp);
-  try {
-    write_all(fd, bytes, tmp);
-    if (::fsync(fd) != 0) fail("cannot fsync", tmp);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path_.c_str()) != 0) fail("cannot rename onto", path_);
-  auto dir = std::filesystem::path(path_).parent_path();
-  int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  write_file_atomically(path_, bytes);
   on_disk_ = std::move(bytes);
   return true;
 }

@@ -9,6 +9,10 @@
 
 namespace oxen::mock {
 
+// Writes `bytes` to `path` so that a crash leaves the old file or the new one, never a part:
+// a temporary file, fsync, rename over the old one, fsync the folder. Throws std::runtime_error.
+void write_file_atomically(const std::string& path, const std::string& bytes);
+
 class StateFile {
  public:
   explicit StateFile(std::string path) : path_(std::move(path)) {}

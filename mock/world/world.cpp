@@ -32,6 +32,7 @@ void World::reset() {
   fine_tunes.reset();
   evaluations.reset();
   ids.reset();
+  replay.clear();
 }
 
 nlohmann::json World::export_state() const {

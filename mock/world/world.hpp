@@ -19,6 +19,7 @@
 #include "../finetune/evaluation_store.hpp"
 #include "../finetune/fine_tune_store.hpp"
 #include "../queue/generation_queue.hpp"
+#include "../record/recordings.hpp"
 #include "../registry/registry.hpp"
 #include "fixtures.hpp"
 #include "ids.hpp"
@@ -49,6 +50,7 @@ struct World {
   FineTuneStore fine_tunes;  // fine-tune jobs (mock/finetune)
   EvaluationStore evaluations;  // batch inference over the hub's data files (mock/finetune)
   Ids ids;
+  ReplayPositions replay;  // --record: how far each recorded request has been replayed
 };
 
 // The worlds by namespace name ("" is the default one), created on first use. At the limit of

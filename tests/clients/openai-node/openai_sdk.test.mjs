@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 
-import { API_KEY, startMock } from './mock_server.mjs';
+import { API_KEY, RECORD_MODE, startMock } from './mock_server.mjs';
 
 const weatherTool = {
   type: 'function',
@@ -237,7 +237,9 @@ describe('errors map to the SDK error classes', () => {
   });
 });
 
-describe('an aborted stream', () => {
+// A recording mock relays a stream once it has it whole, so a stream paced on the upstream's
+// manual clock cannot be read chunk by chunk through it (docs/record-replay.md, Limits).
+describe('an aborted stream', { skip: RECORD_MODE ? 'streams are relayed whole when recording' : false }, () => {
   let paced;
   before(async () => {
     // One token every 100 ms of the mock's clock, which only moves when the test says so.
